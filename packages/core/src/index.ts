@@ -1,0 +1,3 @@
+export * from './engine/driver';
+export * from './sql';
+export * from './errors/errors';

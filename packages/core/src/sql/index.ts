@@ -1,0 +1,34 @@
+export type * from './ast';
+export { node } from './ast';
+export type { Compilable, CompiledQuery, DialectAdapter, IsolationLevel, ResultColumn, SqlDialect } from './dialect';
+export type { SqlType, TypeCodec, TypeCodecs, TypeKind, ValueOf } from './types/sql-type';
+export {
+  bigint, blob, boolean, bytea, date, double, enumType, integer, json, numeric, real, smallint, text, time, timestamp, timestamptz, types, uuid, varchar,
+} from './types/types';
+export { Expression, OrderBy, param, toExpression } from './expression/expression';
+export type { AnyExpression, Operand, QueryLike } from './expression/expression';
+export { and, asc, CaseBuilder, caseWhen, cast, desc, exists, not, notExists, or, value } from './expression/operators';
+export { callFunction, func, FunctionExpression } from './expression/functions';
+export type { WindowSpec } from './expression/functions';
+export { sql, SqlFragment } from './expression/raw';
+export { ColumnBuilder } from './schema/column-builder';
+export type { AnyColumnBuilder, ColumnConfig, ReferenceConfig, ReferentialActionOption } from './schema/column-builder';
+export { Column } from './schema/column';
+export type { AnyColumn } from './schema/column';
+export { alias, isTable, table, TableBase } from './schema/table';
+export type { AnyTable, InsertOf, InsertRowOf, RowOf, SelectRowOf, Table, TableOptions } from './schema/table';
+export { check, foreignKey, index, namedUnique, primaryKey, unique, uniqueIndex } from './schema/constraints';
+export type { TableConstraint } from './schema/constraints';
+export { constraintName, createIndexNodes, createTable, createTableNode, DdlStatement, dropTable } from './schema/ddl';
+export { MetaData, sortByDependency } from './schema/metadata';
+export type { DdlExecutor } from './schema/metadata';
+export { Statement } from './builders/statement';
+export type { RowOfSelection, Selection, SelectFields } from './builders/statement';
+export type { SetValues } from './builders/mutations';
+export { CompoundQuery, except, intersect, select, SelectQuery, union, unionAll } from './builders/select';
+export type { Source } from './builders/select';
+export { cte, recursiveCte } from './builders/derived';
+export type { Cte, Derived } from './builders/derived';
+export { deleteFrom, DeleteStatement, excluded, insert, InsertStatement, update, UpdateStatement } from './builders/mutations';
+export { SqlCompiler } from './compiler/ddl-compiler';
+export { VISITORS } from './compiler/expression-compiler';

@@ -1,0 +1,118 @@
+import { DataError } from '@athanor/core';
+import type { SqlType, TypeCodec, TypeCodecs } from '@athanor/core';
+import { formatDate, formatTime, parseTimestamp, toDate } from './temporal';
+
+/**
+ * SQLite stores five storage classes (NULL, INTEGER, REAL, TEXT, BLOB); every other type is
+ * carried in one of them. Choices, so values read back exactly what was written:
+ * - numeric is TEXT, never REAL, so decimals stay exact;
+ * - timestamps are ISO-8601 text in UTC with milliseconds (sorts in time order);
+ * - booleans are 0/1, json is text, blobs are Buffers.
+ * NULL passes through every codec.
+ */
+
+const isNull = (v: unknown): v is null | undefined => v === null || v === undefined;
+
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint' || typeof value === 'string') return Number(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  throw new DataError(`Expected a number; got ${typeof value}`);
+}
+
+function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) throw new DataError(`Expected an integer for a bigint column; got ${value}`);
+    return BigInt(value);
+  }
+  if (typeof value === 'string') {
+    try {
+      return BigInt(value);
+    } catch {
+      throw new DataError(`Expected an integer for a bigint column; got '${value}'`);
+    }
+  }
+  throw new DataError(`Expected a bigint; got ${typeof value}`);
+}
+
+function decimalText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  throw new DataError(`Expected a decimal string or number for a numeric column; got ${typeof value}`);
+}
+
+const number: TypeCodec = {
+  fromDriver: (v) => (typeof v === 'number' || isNull(v) ? v : toNumber(v)),
+};
+
+const bigint: TypeCodec = {
+  // Bound as a bigint so values beyond 2^53 reach SQLite exactly.
+  toDriver: (v) => (isNull(v) ? null : toBigInt(v)),
+  fromDriver: (v, type: SqlType) => {
+    if (isNull(v)) return null;
+    const n = toBigInt(v);
+    return type.bigintMode === 'string' ? n.toString() : n;
+  },
+};
+
+const numeric: TypeCodec = {
+  toDriver: (v) => (isNull(v) ? null : decimalText(v)),
+  // A column declared with NUMERIC affinity hands back numbers; text affinity keeps strings.
+  fromDriver: (v) => (isNull(v) ? null : decimalText(v)),
+};
+
+const boolean: TypeCodec = {
+  toDriver: (v) => (isNull(v) ? null : v ? 1 : 0),
+  fromDriver: (v) => (isNull(v) || typeof v === 'boolean' ? v : Number(v) !== 0),
+};
+
+const date: TypeCodec = {
+  toDriver: (v) => (isNull(v) ? null : formatDate(v)),
+  fromDriver: (v) => (isNull(v) ? null : String(v)),
+};
+
+const timestamp: TypeCodec = {
+  toDriver: (v) => (isNull(v) ? null : toDate(v).toISOString()),
+  fromDriver: (v) => {
+    if (isNull(v) || v instanceof Date) return v;
+    return typeof v === 'string' ? parseTimestamp(v) : toDate(v);
+  },
+};
+
+const time: TypeCodec = {
+  toDriver: (v) => (isNull(v) ? null : formatTime(v)),
+  fromDriver: (v) => (isNull(v) ? null : String(v)),
+};
+
+const json: TypeCodec = {
+  toDriver: (v) => (isNull(v) ? null : JSON.stringify(v)),
+  // A column declared JSON has NUMERIC affinity, so a top-level number comes back as a number.
+  fromDriver: (v) => (typeof v === 'string' ? JSON.parse(v) : v),
+};
+
+const blob: TypeCodec = {
+  toDriver: (v) => {
+    if (isNull(v) || Buffer.isBuffer(v)) return v ?? null;
+    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    if (typeof v === 'string') return Buffer.from(v, 'utf8');
+    throw new DataError(`Expected a Buffer for a blob column; got ${typeof v}`);
+  },
+  fromDriver: (v) => (isNull(v) || Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8')),
+};
+
+export const sqliteCodecs: TypeCodecs = Object.freeze({
+  integer: number,
+  smallint: number,
+  real: number,
+  double: number,
+  bigint,
+  numeric,
+  boolean,
+  date,
+  timestamp,
+  timestamptz: timestamp,
+  time,
+  json,
+  blob,
+});

@@ -1,0 +1,62 @@
+import { SqlCompiler } from '@athanor/core';
+import type { ColumnDefNode, CreateTableNode, DefaultValueNode, SqlType, TypeKind } from '@athanor/core';
+
+const TYPE_NAMES: { readonly [K in TypeKind]: (type: SqlType) => string } = {
+  integer: () => 'INTEGER',
+  bigint: () => 'BIGINT',
+  smallint: () => 'SMALLINT',
+  real: () => 'REAL',
+  double: () => 'DOUBLE',
+  // NUMERIC affinity keeps arithmetic and ordering numeric; values are exact to 15 significant digits.
+  numeric: (t) => `NUMERIC(${t.precision ?? 18}, ${t.scale ?? 0})`,
+  boolean: () => 'BOOLEAN',
+  varchar: (t) => `VARCHAR(${t.length ?? 255})`,
+  text: () => 'TEXT',
+  date: () => 'DATE',
+  timestamp: () => 'TIMESTAMP',
+  timestamptz: () => 'TIMESTAMPTZ',
+  time: () => 'TIME',
+  // TEXT affinity so a JSON document is never coerced to a number.
+  json: () => 'TEXT',
+  uuid: () => 'CHAR(36)',
+  blob: () => 'BLOB',
+  enum: () => 'TEXT',
+};
+
+/** SQLite: `?` placeholders, no DEFAULT inside VALUES, no row locks, INTEGER PRIMARY KEY rowids. */
+export class SqliteCompiler extends SqlCompiler {
+  protected readonly typeNames = TYPE_NAMES;
+
+  protected placeholder(): string {
+    return '?';
+  }
+
+  /** SQLite has no DEFAULT keyword in VALUES: write the column's server default, or NULL. */
+  protected override visitDefault(n: DefaultValueNode): void {
+    if (n.fallback) this.inlined(n.fallback);
+    else this.sql += 'NULL';
+  }
+
+  /** The rowid alias: an `INTEGER PRIMARY KEY` column numbers itself. */
+  protected autoIncrementClause(): string {
+    return 'PRIMARY KEY';
+  }
+
+  protected override autoKeyDeclaresPrimaryKey(): boolean {
+    return true;
+  }
+
+  protected override columnDefinition(n: CreateTableNode, c: ColumnDefNode): void {
+    if (this.isSoleAutoKey(n, c)) {
+      // Only the exact type name INTEGER makes the column an alias of the rowid.
+      this.sql += `${this.q(c.name)} INTEGER PRIMARY KEY`;
+      return;
+    }
+    super.columnDefinition(n, c);
+  }
+
+  protected override literal(value: unknown): string {
+    if (typeof value === 'boolean') return value ? '1' : '0';
+    return super.literal(value);
+  }
+}
