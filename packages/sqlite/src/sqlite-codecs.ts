@@ -1,6 +1,6 @@
 import { DataError } from '@athanor/core';
 import type { SqlType, TypeCodec, TypeCodecs } from '@athanor/core';
-import { formatDate, formatTime, parseTimestamp, toDate } from './temporal';
+import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from './temporal';
 
 /**
  * SQLite stores five storage classes (NULL, INTEGER, REAL, TEXT, BLOB); every other type is
@@ -56,10 +56,18 @@ const bigint: TypeCodec = {
   },
 };
 
+/**
+ * Written as text. A column with TEXT affinity keeps it exact; one with NUMERIC affinity
+ * (NUMERIC(p, s), DECIMAL) turns it into a number (exact to 15 significant digits), which is
+ * printed back with the column's scale so '1.50' reads back as '1.50', as on other databases.
+ */
 const numeric: TypeCodec = {
   toDriver: (v) => (isNull(v) ? null : decimalText(v)),
-  // A column declared with NUMERIC affinity hands back numbers; text affinity keeps strings.
-  fromDriver: (v) => (isNull(v) ? null : decimalText(v)),
+  fromDriver: (v, type: SqlType) => {
+    if (isNull(v)) return null;
+    if (typeof v === 'number' && type.scale !== undefined && Math.abs(v) < 1e21) return v.toFixed(type.scale);
+    return decimalText(v);
+  },
 };
 
 const boolean: TypeCodec = {
@@ -82,7 +90,7 @@ const timestamp: TypeCodec = {
 
 const time: TypeCodec = {
   toDriver: (v) => (isNull(v) ? null : formatTime(v)),
-  fromDriver: (v) => (isNull(v) ? null : String(v)),
+  fromDriver: (v) => (isNull(v) ? null : normalizeTime(String(v))),
 };
 
 const json: TypeCodec = {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { ConnectionConfig, Driver, DriverConnection, DriverResult } from '@athanor/core';
+import type { ConnectionConfig, Driver, DriverConnection, DriverResult, DriverRowBatch } from '@athanor/core';
 import { ConfigurationError } from '@athanor/core';
 import { LruCache } from './statement-cache';
 
@@ -165,7 +165,7 @@ export class SqliteConnection implements DriverConnection {
     return { rows: [], columns: [], rowCount: result.changes, lastInsertId };
   }
 
-  async *stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<unknown[][]> {
+  async *stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<DriverRowBatch> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; got ${batchSize}`);
     // A fresh statement: an iterating statement is busy, and the same SQL may be executed meanwhile.
     const entry = this.prepare(sql, false);
@@ -173,20 +173,21 @@ export class SqliteConnection implements DriverConnection {
       await this.execute(sql, params);
       return;
     }
+    const { columns, narrow } = entry;
+    const tagged = (rows: unknown[][]): DriverRowBatch => {
+      if (narrow) narrowIntegers(rows, narrow);
+      return Object.assign(rows, { columns });
+    };
     let batch: unknown[][] = [];
     // Leaving the loop early (the consumer stops) closes the iterator and releases the statement.
     for (const row of entry.stmt.iterate(...bindAll(params))) {
       batch.push(row);
       if (batch.length >= batchSize) {
-        if (entry.narrow) narrowIntegers(batch, entry.narrow);
-        yield batch;
+        yield tagged(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) {
-      if (entry.narrow) narrowIntegers(batch, entry.narrow);
-      yield batch;
-    }
+    if (batch.length > 0) yield tagged(batch);
   }
 
   async ping(): Promise<void> {

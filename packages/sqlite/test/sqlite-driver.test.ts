@@ -129,7 +129,8 @@ describe('SqliteDriver', () => {
     await conn.execute('CREATE TABLE t (n INTEGER)', []);
     await conn.execute('INSERT INTO t VALUES (1), (2), (3)', []);
     for await (const batch of conn.stream('SELECT n FROM t', [], 1)) {
-      expect(batch).toEqual([[1]]);
+      expect([...batch]).toEqual([[1]]);
+      expect(batch.columns).toEqual(['n']);
       break;
     }
     await conn.execute('INSERT INTO t VALUES (4)', []);

@@ -16,15 +16,20 @@ export interface DriverResult {
   readonly lastInsertId?: number | bigint;
 }
 
+/** Rows yielded by `DriverConnection.stream`, optionally tagged with their column names. */
+export type DriverRowBatch = unknown[][] & { columns?: readonly string[] };
+
 export interface DriverConnection {
   /** Unique per driver; used in events and logs. */
   readonly id: number;
   execute(sql: string, params: readonly unknown[]): Promise<DriverResult>;
   /**
    * Yield result rows in batches without holding the whole result: a server-side cursor on
-   * PostgreSQL and MySQL, statement iteration on SQLite.
+   * PostgreSQL and MySQL, statement iteration on SQLite. A batch should carry the column names
+   * as a `columns` property (see DriverRowBatch): the engine needs them to key the rows of
+   * statements compiled without `columns` (raw SQL).
    */
-  stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<unknown[][]>;
+  stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<DriverRowBatch>;
   /** A cheap round trip proving the connection is alive; rejects when it is not. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -76,6 +81,19 @@ export interface Dialect extends SqlDialect {
   beginStatements(options: BeginOptions): string[];
   /** Default pool settings for this dialect (SQLite serializes on one connection). */
   readonly defaultPoolSize: number;
+  /**
+   * Default `pool.maxOverflow` (absent: 10). SQLite wants 0: better-sqlite3's busy timeout
+   * blocks the event loop, so a second writer connection would freeze the process while the
+   * first one waits to commit, instead of queueing in the pool.
+   */
+  readonly defaultMaxOverflow?: number;
+  /**
+   * A failed statement inside a transaction aborts the whole transaction until ROLLBACK (or
+   * ROLLBACK TO SAVEPOINT): true on PostgreSQL. The engine then refuses further statements
+   * with TransactionStateError instead of letting a later COMMIT silently roll back.
+   * Absent means false (SQLite, MySQL: only the failed statement is undone).
+   */
+  readonly abortsTransactionOnError?: boolean;
 }
 
 export interface Driver {

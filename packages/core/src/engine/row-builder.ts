@@ -1,5 +1,6 @@
+import { InvalidArgumentError } from '../errors/errors';
 import type { CompiledQuery, ResultColumn } from '../sql/dialect';
-import type { DriverResult } from './driver';
+import type { DriverResult, DriverRowBatch } from './driver';
 
 export type ResultRow = Record<string, unknown>;
 /** Turns a batch of driver rows (arrays) into row objects. */
@@ -20,6 +21,19 @@ export function buildRows(compiled: CompiledQuery, result: DriverResult): Result
   const rows = result.rows;
   if (rows.length === 0) return [];
   return builderFor(compiled, result.columns)(rows);
+}
+
+const NO_COLUMNS: readonly string[] = Object.freeze([]);
+
+/** Row objects for one streamed batch. */
+export function buildBatch(compiled: CompiledQuery, batch: DriverRowBatch): ResultRow[] {
+  if (compiled.columns === undefined && batch.columns === undefined) {
+    throw new InvalidArgumentError(
+      'stream() cannot name the columns of this statement: it was compiled without result columns ' +
+        'and the driver adapter did not report them; use execute() or a statement built with select()',
+    );
+  }
+  return builderFor(compiled, batch.columns ?? NO_COLUMNS)(batch);
 }
 
 export function builderFor(compiled: CompiledQuery, driverColumns: readonly string[]): RowBuilder {

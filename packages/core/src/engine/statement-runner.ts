@@ -1,5 +1,5 @@
 import { AthanorError, DatabaseError } from '../errors/errors';
-import type { Dialect, DriverResult, ErrorClassification } from './driver';
+import type { Dialect, DriverResult, DriverRowBatch, ErrorClassification } from './driver';
 import type { EventHub } from './events';
 import { formatStatement, type Logger } from './logger';
 import type { PoolEntry } from './pool';
@@ -90,7 +90,7 @@ export class StatementRunner {
   }
 
   /** Batches of driver rows; the connection stays busy until the caller stops iterating. */
-  async *stream(entry: PoolEntry, sql: string, params: readonly unknown[], batchSize: number): AsyncGenerator<unknown[][]> {
+  async *stream(entry: PoolEntry, sql: string, params: readonly unknown[], batchSize: number): AsyncGenerator<DriverRowBatch> {
     if (this.echo || this.events.listeners.beforeExecute !== undefined) this.before(entry, sql, params);
     const start = performance.now();
     let rowCount = 0;

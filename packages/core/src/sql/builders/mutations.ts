@@ -8,7 +8,7 @@ import type { AnyTable } from '../schema/table';
 import { returningNode, Statement } from './statement';
 import type { RowOfSelection, Selection } from './statement';
 import { withClause } from './select';
-import type { Cte } from './derived';
+import type { CteBase } from './derived';
 
 /** A value for a column in INSERT/UPDATE: the value itself or an SQL expression. */
 export type SetValues<T> = { [K in keyof T]?: T[K] | AnyExpression<NonNullable<T[K]>> };
@@ -93,7 +93,7 @@ export class InsertStatement<T extends AnyTable, R> extends Statement<R> {
     return this.with_<RowOfSelection<S>>({ returning: returningNode(selection) });
   }
 
-  with(...ctes: Cte<any>[]): InsertStatement<T, R> {
+  with(...ctes: CteBase<any>[]): InsertStatement<T, R> {
     return this.with_({ with: withClause(ctes) });
   }
 }
@@ -165,7 +165,7 @@ export class UpdateStatement<T extends AnyTable, R> extends Statement<R> {
   returning<S extends Selection>(...selection: S): UpdateStatement<T, RowOfSelection<S>> {
     return this.with_<RowOfSelection<S>>({ returning: returningNode(selection) });
   }
-  with(...ctes: Cte<any>[]): UpdateStatement<T, R> {
+  with(...ctes: CteBase<any>[]): UpdateStatement<T, R> {
     return this.with_({ with: withClause(ctes) });
   }
 }
@@ -187,7 +187,7 @@ export class DeleteStatement<T extends AnyTable, R> extends Statement<R> {
   returning<S extends Selection>(...selection: S): DeleteStatement<T, RowOfSelection<S>> {
     return this.with_<RowOfSelection<S>>({ returning: returningNode(selection) });
   }
-  with(...ctes: Cte<any>[]): DeleteStatement<T, R> {
+  with(...ctes: CteBase<any>[]): DeleteStatement<T, R> {
     return this.with_({ with: withClause(ctes) });
   }
 }

@@ -6,7 +6,7 @@ import type { AnyExpression, QueryLike } from '../expression/expression';
 import { isTable } from '../schema/table';
 import type { AnyTable } from '../schema/table';
 import { CteBase, derivedTable } from './derived';
-import type { Cte, Derived } from './derived';
+import type { Derived } from './derived';
 import { selectionItems, Statement } from './statement';
 import type { RowOfSelection, Selection } from './statement';
 
@@ -32,7 +32,7 @@ export function rowCount(value: number, what: string): ExprNode {
   return param(value, { kind: 'integer' });
 }
 
-export function withClause(ctes: readonly Cte<unknown>[]): WithNode {
+export function withClause(ctes: readonly CteBase<unknown>[]): WithNode {
   for (const c of ctes) {
     if (!(c instanceof CteBase)) throw new InvalidArgumentError('with() takes CTEs made by cte() or recursiveCte().');
   }
@@ -149,7 +149,7 @@ export class SelectQuery<R> extends QueryStatement<R> {
   forShare(options: { noWait?: boolean; skipLocked?: boolean } = {}): SelectQuery<R> {
     return this.with_({ lock: lockNode('SHARE', options) });
   }
-  with(...ctes: Cte<any>[]): SelectQuery<R> {
+  with(...ctes: CteBase<any>[]): SelectQuery<R> {
     return this.with_({ with: withClause(ctes) });
   }
 }
@@ -181,7 +181,7 @@ export class CompoundQuery<R> extends QueryStatement<R> {
   offset(n: number): CompoundQuery<R> {
     return this.with_({ offset: rowCount(n, 'offset') });
   }
-  with(...ctes: Cte<any>[]): CompoundQuery<R> {
+  with(...ctes: CteBase<any>[]): CompoundQuery<R> {
     return this.with_({ with: withClause(ctes) });
   }
 }

@@ -217,7 +217,14 @@ export abstract class ExpressionCompiler {
       this.sql += n.op === 'AND' ? '1 = 1' : '1 = 0';
       return;
     }
-    this.list(n.items, (item) => this.operand(item), ` ${n.op} `);
+    // Comparisons bind tighter than AND/OR; only a nested AND/OR needs parentheses.
+    this.list(n.items, (item) => {
+      if (item.kind === 'logical') {
+        this.sql += '(';
+        this.visit(item);
+        this.sql += ')';
+      } else this.visit(item);
+    }, ` ${n.op} `);
   }
 
   protected visitNot(n: NodeOf<'not'>): void {

@@ -109,7 +109,7 @@ export type Table<TSelect extends object = Record<string, unknown>, TInsert exte
   readonly [K in keyof TSelect & string]-?: Column<TSelect[K], K>;
 };
 
-export type AnyTable = Table<any, any>;
+export type AnyTable = TableBase<any, any>;
 export type RowOf<T> = T extends TableBase<infer S, any> ? S : never;
 export type InsertOf<T> = T extends TableBase<any, infer I> ? I : never;
 
