@@ -1,5 +1,5 @@
 import { registerDialect } from '@athanor/core';
-import { mysqlDialect } from './mysql-dialect';
+import { mariadbDialect, mysqlDialect } from './mysql-dialect';
 
 export { mariadbAdapter, mysqlAdapter } from './mysql-adapter';
 export { formatDateTime, mysqlCodecs } from './mysql-codecs';
@@ -11,4 +11,6 @@ export { classifyMysqlError, MYSQL_CLIENT_CODE_RULES, MYSQL_ERRNO_RULES, mysqlEr
 
 // Importing the package makes 'mysql://' and 'mariadb://' URLs work with createEngine, with the
 // capabilities both servers share; use mariadbDialect explicitly for MariaDB's RETURNING.
-registerDialect(['mysql', 'mariadb'], mysqlDialect);
+// mysql:// uses what MySQL 8 and MariaDB share; mariadb:// adds MariaDB's INSERT/DELETE … RETURNING.
+registerDialect(['mysql'], mysqlDialect);
+registerDialect(['mariadb'], mariadbDialect);

@@ -119,8 +119,10 @@ export class MysqlCompiler extends SqlCompiler {
   protected override enumCheck(): void {}
 
   protected override tableOptions(): void {
-    // utf8mb4 stores every Unicode character; the binary collation compares like PostgreSQL.
-    this.sql += ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin';
+    // utf8mb4 stores every Unicode character. A binary NO PAD collation compares like PostgreSQL:
+    // case-sensitive, and 'a ' is not equal to 'a'. MariaDB and MySQL 8 name it differently.
+    const collation = this.adapter.name === 'mariadb' ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin';
+    this.sql += ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
   }
 
   protected override visitDropIndex(n: DropIndexNode): void {

@@ -131,10 +131,11 @@ export class MysqlConnection implements DriverConnection {
     });
   }
 
-  stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<DriverRowBatch> {
+  async *stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<DriverRowBatch> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; got ${batchSize}`);
+    // Issued on first iteration, like the other drivers: an unconsumed stream sends nothing.
     const command = params.length === 0 ? this.conn.query({ sql }) : this.conn.execute({ sql, values: bindable(params) });
-    return streamRows(this.conn, command, batchSize);
+    yield* streamRows(this.conn, command, batchSize);
   }
 
   ping(): Promise<void> {

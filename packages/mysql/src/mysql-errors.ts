@@ -63,6 +63,39 @@ export const MYSQL_ERRNO_RULES: Readonly<Record<number, Rule>> = {
   1044: { type: ProgrammingError }, // ER_DBACCESS_DENIED_ERROR
   1210: { type: ProgrammingError }, // ER_WRONG_ARGUMENTS (prepared statement)
   1235: { type: ProgrammingError }, // ER_NOT_SUPPORTED_YET
+  1305: { type: ProgrammingError }, // ER_SP_DOES_NOT_EXIST (unknown function)
+  1630: { type: ProgrammingError }, // ER_FUNC_INEXISTENT_NAME_COLLISION
+  1582: { type: ProgrammingError }, // ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT
+  1136: { type: ProgrammingError }, // ER_WRONG_VALUE_COUNT_ON_ROW
+  1110: { type: ProgrammingError }, // ER_FIELD_SPECIFIED_TWICE
+  1241: { type: ProgrammingError }, // ER_OPERAND_COLUMNS
+  1242: { type: ProgrammingError }, // ER_SUBQUERY_NO_1_ROW (cardinality, as PostgreSQL's 21000)
+  1222: { type: ProgrammingError }, // ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT (UNION)
+  1248: { type: ProgrammingError }, // ER_DERIVED_MUST_HAVE_ALIAS
+  1093: { type: ProgrammingError }, // ER_UPDATE_TABLE_USED
+  1055: { type: ProgrammingError }, // ER_WRONG_FIELD_WITH_GROUP
+  1111: { type: ProgrammingError }, // ER_INVALID_GROUP_FUNC_USE
+  1140: { type: ProgrammingError }, // ER_MIX_OF_GROUP_FUNC_AND_FIELDS
+  1193: { type: ProgrammingError }, // ER_UNKNOWN_SYSTEM_VARIABLE
+  1231: { type: ProgrammingError }, // ER_WRONG_VALUE_FOR_VAR
+  // DDL that cannot be right on this server.
+  1005: { type: ProgrammingError }, // ER_CANT_CREATE_TABLE (e.g. a malformed foreign key)
+  1059: { type: ProgrammingError }, // ER_TOO_LONG_IDENT
+  1067: { type: ProgrammingError }, // ER_INVALID_DEFAULT
+  1071: { type: ProgrammingError }, // ER_TOO_LONG_KEY
+  1072: { type: ProgrammingError }, // ER_KEY_COLUMN_DOES_NOT_EXITS
+  1075: { type: ProgrammingError }, // ER_WRONG_AUTO_KEY
+  1101: { type: ProgrammingError }, // ER_BLOB_CANT_HAVE_DEFAULT
+  1115: { type: ProgrammingError }, // ER_UNKNOWN_CHARACTER_SET
+  1166: { type: ProgrammingError }, // ER_WRONG_COLUMN_NAME
+  1170: { type: ProgrammingError }, // ER_BLOB_KEY_WITHOUT_LENGTH
+  1215: { type: ProgrammingError }, // ER_CANNOT_ADD_FOREIGN
+  1273: { type: ProgrammingError }, // ER_UNKNOWN_COLLATION
+  1822: { type: ProgrammingError }, // ER_FK_NO_INDEX_PARENT
+  // Statements the transaction's state forbids.
+  1179: { type: ProgrammingError }, // ER_CANT_DO_THIS_DURING_AN_TRANSACTION
+  1568: { type: ProgrammingError }, // ER_CANT_CHANGE_TX_CHARACTERISTICS
+  1792: { type: ProgrammingError }, // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
   1406: { type: DataError }, // ER_DATA_TOO_LONG
   1264: { type: DataError }, // ER_WARN_DATA_OUT_OF_RANGE
   1292: { type: DataError }, // ER_TRUNCATED_WRONG_VALUE (bad date, bad number text)

@@ -2,9 +2,9 @@ import { InvalidArgumentError, registeredDialect, sql } from '@athanor/core';
 import { mariadbAdapter, mariadbDialect, mysqlAdapter, mysqlCodecs, mysqlDialect, MysqlDriver } from '@athanor/mysql';
 
 describe('mysqlDialect and mariadbDialect', () => {
-  test('mysql: and mariadb: URLs get the dialect both servers share', () => {
+  test('mysql: URLs get the dialect both servers share; mariadb: URLs the MariaDB flavor', () => {
     expect(registeredDialect('mysql')).toBe(mysqlDialect);
-    expect(registeredDialect('mariadb')).toBe(mysqlDialect);
+    expect(registeredDialect('mariadb')).toBe(mariadbDialect);
   });
 
   test('SET TRANSACTION goes right before START TRANSACTION', () => {

@@ -1,5 +1,5 @@
 import { SqlCompiler } from '@athanor/core';
-import type { ColumnDefNode, SqlType, TypeKind } from '@athanor/core';
+import type { ColumnDefNode, SelectItemNode, SqlType, TypeKind } from '@athanor/core';
 
 const TYPE_NAMES: { readonly [K in TypeKind]: (type: SqlType) => string } = {
   integer: () => 'integer',
@@ -28,6 +28,21 @@ export class PostgresCompiler extends SqlCompiler {
 
   protected placeholder(index: number): string {
     return `$${index}`;
+  }
+
+  /**
+   * A bare parameter in a select list has no context for PostgreSQL to infer its type from
+   * (it would become text), so a typed one is cast to its type.
+   */
+  protected override selectItems(items: readonly SelectItemNode[]): void {
+    this.list(items, (item) => {
+      if (item.expr.kind === 'param' && item.type) {
+        this.sql += 'CAST(';
+        this.visit(item.expr);
+        this.sql += ` AS ${this.castTypeName(item.type)})`;
+      } else this.visit(item.expr);
+      this.sql += ` AS ${this.q(item.alias)}`;
+    });
   }
 
   protected autoIncrementClause(c: ColumnDefNode): string {

@@ -49,6 +49,13 @@ export const PG_SQLSTATE_CLASS_RULES: Readonly<Record<string, Rule>> = {
   // Invalid authorization: refused for good, retrying will not help.
   '28': { type: ConnectionError, disconnect: true },
   '42': { type: ProgrammingError },
+  // Cardinality (a scalar subquery with several rows), as psycopg classifies it.
+  '21': { type: ProgrammingError },
+  // Invalid transaction state: a write in a READ ONLY transaction (25006), a statement after
+  // an error before ROLLBACK (25P02), SET TRANSACTION too late (25001).
+  '25': { type: ProgrammingError },
+  // Dependent objects still exist (DROP without CASCADE).
+  '2B': { type: ProgrammingError },
   // 3D000 invalid catalog name, 3F000 invalid schema name.
   '3D': { type: ProgrammingError },
   '3F': { type: ProgrammingError },

@@ -46,6 +46,10 @@ describe('translatePostgresError / classifyPostgresError by SQLSTATE', () => {
     ['22P02', DataError, NONE],
     ['22003', DataError, NONE],
     ['22021', DataError, NONE],
+    ['21000', ProgrammingError, NONE],
+    ['25006', ProgrammingError, NONE], // write in a READ ONLY transaction
+    ['25P02', ProgrammingError, NONE],
+    ['2BP01', ProgrammingError, NONE],
     ['57014', OperationalError, NONE], // statement timeout
     ['53300', OperationalError, NONE], // too many connections
   ] as const)('%s → %p %p', (code, type, classification) => {

@@ -5,7 +5,8 @@ import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from '.
 /**
  * SQLite stores five storage classes (NULL, INTEGER, REAL, TEXT, BLOB); every other type is
  * carried in one of them. Choices, so values read back exactly what was written:
- * - numeric is TEXT, never REAL, so decimals stay exact;
+ * - numeric has NUMERIC affinity so it compares and sorts as a number; it is exact to 15
+ *   significant digits (SQLite's REAL) and read back as a decimal string with the column's scale;
  * - timestamps are ISO-8601 text in UTC with milliseconds (sorts in time order);
  * - booleans are 0/1, json is text, blobs are Buffers.
  * NULL passes through every codec.

@@ -1,5 +1,5 @@
 import { SqlCompiler } from '@athanor/core';
-import type { ColumnDefNode, CreateTableNode, DefaultValueNode, SqlType, TypeKind } from '@athanor/core';
+import type { ColumnDefNode, CreateTableNode, DefaultValueNode, ExprNode, SqlType, TypeKind } from '@athanor/core';
 
 const TYPE_NAMES: { readonly [K in TypeKind]: (type: SqlType) => string } = {
   integer: () => 'INTEGER',
@@ -53,6 +53,12 @@ export class SqliteCompiler extends SqlCompiler {
       return;
     }
     super.columnDefinition(n, c);
+  }
+
+  /** SQLite accepts OFFSET only after a LIMIT; -1 means no limit. */
+  protected override limitClause(limit: ExprNode | undefined, offset: ExprNode | undefined): void {
+    if (offset && !limit) this.sql += ' LIMIT -1';
+    super.limitClause(limit, offset);
   }
 
   protected override literal(value: unknown): string {

@@ -1,6 +1,6 @@
 import { createEngine, parseUrl } from '@athanor/core';
 import type { ConnectionConfig, Dialect, DriverConnection, Engine, EngineOptions } from '@athanor/core';
-import { mysqlDialect } from '@athanor/mysql';
+import { mariadbDialect } from '@athanor/mysql';
 import { postgresDialect } from '@athanor/postgres';
 import { sqliteDialect } from '@athanor/sqlite';
 import { createIsolatedDatabase } from './isolated-database';
@@ -13,7 +13,8 @@ import { StatementRecorder } from './statement-recorder';
 export const MATRIX_DIALECTS: Readonly<Record<DialectName, Dialect>> = {
   sqlite: sqliteDialect,
   postgres: postgresDialect,
-  mysql: mysqlDialect,
+  // The project's servers are MariaDB: test with its flavor (RETURNING on INSERT and DELETE).
+  mysql: mariadbDialect,
 };
 
 /** What a test block gets: its dialect and a database of its own. */

@@ -21,7 +21,7 @@ export interface DialectStatus {
 }
 
 export const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/athanor_test';
-export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/athanor_test';
+export const DEFAULT_MYSQL_URL = 'mariadb://root@127.0.0.1:3306/athanor_test';
 /** Set by the global setup for the workers: JSON of DialectStatus[]. */
 export const STATUS_ENV = 'ATHANOR_TEST_DIALECTS';
 const PROBE_TIMEOUT_MS = 3_000;

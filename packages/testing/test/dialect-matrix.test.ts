@@ -101,8 +101,10 @@ describeEachDialect('isolated databases', (ctx) => {
   test('the context names its dialect and refuses url before setup', () => {
     expect(declaredTooEarly).toBeInstanceOf(Error);
     expect(ctx.dialect).toBe(MATRIX_DIALECTS[ctx.name]);
-    expect(ctx.url).toMatch(ctx.name === 'sqlite' ? /^sqlite:/ : new RegExp(`^${ctx.name}://`));
-    expect(ctx.config.scheme).toBe(ctx.name);
+    const scheme = ctx.name === 'mysql' ? ctx.dialect.name : ctx.name;
+    expect(ctx.url).toMatch(ctx.name === 'sqlite' ? /^sqlite:/ : new RegExp(`^${scheme}://`));
+    expect(ctx.config.scheme).toBe(scheme);
+    expect(ctx.dialect.adapter.name).toBe(ctx.name === 'mysql' ? 'mariadb' : ctx.name);
   });
 
   test('a table created here is not visible from the next block', async () => {

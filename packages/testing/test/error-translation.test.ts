@@ -145,3 +145,21 @@ describeEachDialect('error translation', (ctx) => {
     expect(error.driverCode).toBe(code);
   });
 });
+
+describeEachDialect(
+  'a write in a read-only transaction',
+  (ctx) => {
+    test('is a ProgrammingError', async () => {
+      const conn = await ctx.connect();
+      await conn.execute('CREATE TABLE ro (n INTEGER)', []);
+      for (const statement of ctx.dialect.beginStatements({ readOnly: true })) await conn.execute(statement, []);
+      const raw = await failure(conn, 'INSERT INTO ro VALUES (1)', []);
+      const error = ctx.dialect.translateError(raw);
+      expect(error).toBeInstanceOf(ProgrammingError);
+      expect(error.driverCode).toBe(ctx.name === 'postgres' ? '25006' : 1792);
+      await conn.execute('ROLLBACK', []);
+    });
+  },
+  // SQLite has no read-only transactions: BEGIN DEFERRED only delays the write lock.
+  { only: ['postgres', 'mysql'] },
+);

@@ -30,6 +30,7 @@ const PACKAGES: Readonly<Record<string, { readonly pkg: string; readonly driver:
   sqlite: { pkg: '@athanor/sqlite', driver: 'better-sqlite3' },
   postgres: { pkg: '@athanor/postgres', driver: 'pg' },
   mysql: { pkg: '@athanor/mysql', driver: 'mysql2' },
+  mariadb: { pkg: '@athanor/mysql', driver: 'mysql2' },
 };
 
 /** Where to look for dialect packages: the application, not @athanor/core's own folder. */

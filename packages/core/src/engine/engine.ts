@@ -82,16 +82,25 @@ export class Engine implements Queryable, AsyncDisposable {
 
   async execute<R>(stmt: Compilable<R>): Promise<R[]> {
     const compiled = stmt.compile(this.dialect);
-    if (this.replicas !== undefined) return buildRows(compiled, await this.executeRouted(compiled, 'auto')) as R[];
-    // The common case, kept free of closures and extra promises.
+    const runner = this.runner;
+    if (this.replicas !== undefined || !runner.quiet) {
+      return buildRows(compiled, await this.executeRouted(compiled, 'auto')) as R[];
+    }
+    // The common case, measured against raw drivers: no closures, no event objects, and the
+    // driver awaited right here rather than through the runner (each async layer costs).
     const pool = this.pool;
     const entry = pool.tryTake() ?? (await pool.acquire());
+    const start = performance.now();
     let result: DriverResult;
     try {
-      result = await this.runner.execute(entry, compiled.sql, compiled.params);
-    } finally {
+      result = await entry.conn.execute(compiled.sql, compiled.params);
+    } catch (error) {
+      const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
       void pool.release(entry);
+      throw failure;
     }
+    runner.stats.record(performance.now() - start);
+    void pool.release(entry);
     return buildRows(compiled, result) as R[];
   }
 

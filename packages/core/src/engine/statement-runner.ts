@@ -72,6 +72,19 @@ export class StatementRunner {
     this.redactParams = settings.redactParams;
   }
 
+  /**
+   * Nothing to log and nobody listening before or after a statement: callers on the hot path
+   * may then run the driver directly (one async layer less) and only call `record`/`failed`.
+   */
+  get quiet(): boolean {
+    return (
+      !this.echo &&
+      this.slowQueryMs === Infinity &&
+      this.events.listeners.beforeExecute === undefined &&
+      this.events.listeners.afterExecute === undefined
+    );
+  }
+
   async execute(entry: PoolEntry, sql: string, params: readonly unknown[]): Promise<DriverResult> {
     if (this.echo || this.events.listeners.beforeExecute !== undefined) this.before(entry, sql, params);
     const start = performance.now();
@@ -135,7 +148,8 @@ export class StatementRunner {
     }
   }
 
-  private failed(entry: PoolEntry, sql: string, params: readonly unknown[], error: unknown, start: number): AthanorError {
+  /** @internal Translate, classify and report a failed statement; returns the error to throw. */
+  failed(entry: PoolEntry, sql: string, params: readonly unknown[], error: unknown, start: number): AthanorError {
     const durationMs = performance.now() - start;
     const translated = translate(this.dialect, error, sql, params);
     let classification = classify(this.dialect, error);

@@ -9,7 +9,8 @@ const SCHEME_ALIASES: Readonly<Record<string, string>> = {
   postgresql: 'postgres',
   pg: 'postgres',
   mysql: 'mysql',
-  mariadb: 'mysql',
+  // Its own scheme: MariaDB has RETURNING that MySQL lacks, so it gets its own dialect flavor.
+  mariadb: 'mariadb',
 };
 
 /** The canonical scheme for a URL scheme; schemes we do not know map to themselves. */

@@ -43,7 +43,7 @@ describe('dialect resolution', () => {
       const { resolveDialect, registeredDialect } = require(${JSON.stringify(ENGINE)});
       const out = {};
       const attempt = (key, fn) => { try { out[key] = fn(); } catch (e) { out[key] = e.name + ': ' + e.message; } };
-      attempt('mariadb', () => resolveDialect('mariadb').name);
+      attempt('mysql', () => resolveDialect('mysql').name);
       attempt('registered', () => registeredDialect('mysql') && registeredDialect('mysql').name);
       attempt('postgres', () => resolveDialect('postgresql'));
       attempt('sqlite', () => resolveDialect('sqlite'));
@@ -55,7 +55,7 @@ describe('dialect resolution', () => {
       env: { ...process.env, NODE_PATH: '' },
     });
     const out = JSON.parse(stdout) as Record<string, string>;
-    expect(out.mariadb).toBe('fake-mysql');
+    expect(out.mysql).toBe('fake-mysql');
     expect(out.registered).toBe('fake-mysql');
     expect(out.postgres).toMatch(
       /^ConfigurationError: @athanor\/postgres could not be loaded \(Cannot find module 'pg'\).*npm install @athanor\/postgres pg/,

@@ -36,10 +36,10 @@ describe('parseUrl', () => {
     });
   });
 
-  it('parses MySQL and MariaDB URLs to the mysql scheme, leaving absent parts out', () => {
+  it('parses MySQL and MariaDB URLs, each to its own scheme, leaving absent parts out', () => {
     expect(parseUrl('mariadb://root@127.0.0.1/app')).toEqual({
       url: 'mariadb://root@127.0.0.1/app',
-      scheme: 'mysql',
+      scheme: 'mariadb',
       host: '127.0.0.1',
       user: 'root',
       database: 'app',
@@ -75,7 +75,7 @@ describe('parseUrl', () => {
     expect(['postgresql', 'PG', 'mariadb', 'sqlite3', 'cockroach'].map(canonicalScheme)).toEqual([
       'postgres',
       'postgres',
-      'mysql',
+      'mariadb',
       'sqlite',
       'cockroach',
     ]);

@@ -283,6 +283,32 @@ describeEachDialect('Core select executes', (ctx) => {
     expect(noElse!.v).toBeNull();
   });
 
+  // Typed values must reach PostgreSQL typed wherever it cannot infer them, not only as a bare
+  // select item: `$1 + $2` fails there ("operator is not unique: unknown + unknown").
+  test('typed values inside expressions in the select list', async () => {
+    const [row] = await db.execute(select({ x: value(2, types.integer).add(3), y: value(10, types.integer).sub(c.id) }).from(c).where(c.id.eq(4)));
+    expect(row).toEqual({ x: 5, y: 6 });
+  });
+
+  // CASE branches given as JavaScript numbers are numbers on every dialect, so the usual
+  // "conditional count" works; PostgreSQL sees untyped parameters and makes them text.
+  test('CASE with number branches yields numbers and can be summed', async () => {
+    const paid = caseWhen(o.status.eq('paid'), 1).else(0);
+    const rows = await db.execute(select({ id: o.id, paid }).from(o).where(o.id.in([10, 12])).orderBy(o.id));
+    expect(rows).toEqual([
+      { id: 10, paid: 1 },
+      { id: 12, paid: 0 },
+    ]);
+    const [row] = await db.execute(select({ paid: func.sum(paid) }).from(o));
+    expect(Number(row!.paid)).toBe(3);
+  });
+
+  // SQLite has no DATE type: CAST(x AS DATE) applies NUMERIC affinity and yields 2024.
+  test('cast to date keeps the calendar date', async () => {
+    const [row] = await db.execute(select({ d: cast(value('2024-01-02 03:04:05', types.text), types.date) }));
+    expect(row).toEqual({ d: '2024-01-02' });
+  });
+
   test('ilike matches without regard to case, natively or emulated', async () => {
     expect(ids(await db.execute(select(c.id).from(c).where(c.name.ilike('%AN%'))))).toEqual([1]);
     expect(ids(await db.execute(select(c.id).from(c).where(c.email.ilike('bob@%'))))).toEqual([2]);

@@ -19,6 +19,8 @@ const typed = table('typed', {
   ratio: double(),
   half: real(),
   amount: numeric(12, 2),
+  /** 18 significant digits: more than a double holds. */
+  wide: numeric(18, 4),
   label: varchar(100),
   body: text(),
   day: date(),
@@ -42,6 +44,7 @@ const NULL_ROW: Omit<Typed, 'id'> = {
   ratio: null,
   half: null,
   amount: null,
+  wide: null,
   label: null,
   body: null,
   day: null,
@@ -63,6 +66,7 @@ const CASES: { [K in Column]: readonly NonNullable<Typed[K]>[] } = {
   ratio: [0.1 + 0.2, Math.PI, -1e300, 5e-324],
   half: [0.5, -1024.25],
   amount: ['12345678.90', '-0.05', '0.00', '9999999999.99'],
+  wide: ['12345678901234.5678', '-99999999999999.9999', '0.0001'],
   label: ['héllo wörld', ''],
   body: ['a\nmulti-line\r\ntext\twith tabs'],
   day: ['2024-02-29', '1999-12-31', '1970-01-01'],
@@ -133,7 +137,8 @@ describeEachDialect('Core types round-trip', (ctx) => {
 
   test('one row with every column set reads back whole', async () => {
     const id = nextId++;
-    const full = Object.fromEntries(Object.entries(CASES).map(([k, values]) => [k, values[0]])) as Omit<Typed, 'id'>;
+    // `wide` is left to its own test above: one failure per defect.
+    const full = Object.fromEntries(Object.entries(CASES).map(([k, values]) => [k, k === 'wide' ? null : values[0]])) as Omit<Typed, 'id'>;
     await db.execute(insert(typed).values({ id, ...full }));
     const [row] = await db.execute(select(typed).where(typed.id.eq(id)));
     expect(row).toEqual({ id, ...full });

@@ -57,7 +57,23 @@ export function cast<T>(expr: AnyExpression<unknown>, type: SqlType<T>): Express
 
 /** A typed literal value as a bound parameter, e.g. `value(5)` in a select list. */
 export function value<T>(v: T, type?: SqlType<T>): Expression<T> {
-  return new Expression<T>(toOperandNode(v, type, 'value'), type);
+  const t = type ?? inferValueType(v);
+  return new Expression<T>(toOperandNode(v, t, 'value'), t);
+}
+
+function inferValueType(v: unknown): SqlType | undefined {
+  switch (typeof v) {
+    case 'number':
+      return { kind: Number.isInteger(v) ? 'integer' : 'double' };
+    case 'string':
+      return { kind: 'text' };
+    case 'boolean':
+      return { kind: 'boolean' };
+    case 'bigint':
+      return { kind: 'bigint' };
+    default:
+      return v instanceof Date ? { kind: 'timestamptz' } : undefined;
+  }
 }
 
 /** Searched CASE: `caseWhen(cond, a).when(cond2, b).else(c)`. */
