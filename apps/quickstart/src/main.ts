@@ -3,7 +3,8 @@
  *
  * Creates apps/quickstart/.work/quickstart.db (git-ignored), then runs the steps in
  * quickstart.ts and prints each statement and result. `--url <database url>` runs the same
- * steps on another database (it drops and recreates the tables `customers` and `orders` there).
+ * steps on another database whose dialect package the app can load (it drops and recreates
+ * the tables `customers` and `orders` there), e.g. `--url sqlite::memory:`.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';

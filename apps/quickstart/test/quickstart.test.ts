@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { IntegrityError, UniqueViolationError } from '@athanor/core';
 import { formatTable } from '../src/format';
 import { run } from '../src/quickstart';
@@ -102,5 +102,50 @@ describe('formatTable', () => {
       'Al    |    9.50 | x',
       '(2 rows)',
     ]);
+  });
+});
+
+/**
+ * The README's Core tour is one program split over several ```ts blocks. Put them back
+ * together (imports first, the rest inside a function), run the result, and check what the
+ * README says the snippets produce.
+ */
+function readmeTourModule(): string {
+  const readme = readFileSync(resolve(__dirname, '../../../README.md'), 'utf8');
+  const start = readme.indexOf('## A tour of Core');
+  const end = readme.indexOf('\n## ', start + 1);
+  expect(start).toBeGreaterThan(0);
+  const tour = readme.slice(start, end);
+  const blocks = [...tour.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  expect(blocks.length).toBeGreaterThanOrEqual(6);
+  const code = blocks.join('\n');
+  const importPattern = /^import\s(?:[\s\S]*?\sfrom\s)?'[^']+';[^\n]*$/gm;
+  const imports = code.match(importPattern) ?? [];
+  const body = code.replace(importPattern, '');
+  return `${imports.join('\n')}\nexport async function tour() {\n${body}\nreturn { ada, authors, everyone, rowCount, titles, lengths };\n}\n`;
+}
+
+describe('README', () => {
+  test('the Core tour runs and yields what the README says', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'athanor-readme-'));
+    try {
+      const file = join(dir, 'tour.ts');
+      writeFileSync(file, readmeTourModule());
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { tour } = require(file) as { tour: () => Promise<Record<string, any>> };
+      const out = await tour();
+      expect(out.ada).toEqual({ id: 1 });
+      expect(out.authors).toEqual([{ name: 'Ada King', posts: 2, best: '9.50' }]);
+      expect(out.everyone).toHaveLength(1);
+      expect(out.everyone[0].createdAt).toBeInstanceOf(Date);
+      expect(out.rowCount).toBe(1);
+      expect(out.titles.map((t: { title: string }) => t.title)).toEqual(['Notes on the Analytical Engine']);
+      expect(out.lengths).toEqual([
+        { name: 'Ada King', letters: 8 },
+        { name: 'Alan', letters: 4 },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,8 +9,7 @@ export { connectionOptions, MysqlConnection, MysqlDriver, parseServerVersion } f
 export type { MysqlFlavor } from './mysql-driver';
 export { classifyMysqlError, MYSQL_CLIENT_CODE_RULES, MYSQL_ERRNO_RULES, mysqlErrorRule, translateMysqlError } from './mysql-errors';
 
-// Importing the package makes 'mysql://' and 'mariadb://' URLs work with createEngine, with the
-// capabilities both servers share; use mariadbDialect explicitly for MariaDB's RETURNING.
+// Importing the package makes 'mysql://' and 'mariadb://' URLs work with createEngine.
 // mysql:// uses what MySQL 8 and MariaDB share; mariadb:// adds MariaDB's INSERT/DELETE … RETURNING.
 registerDialect(['mysql'], mysqlDialect);
 registerDialect(['mariadb'], mariadbDialect);

@@ -8,10 +8,9 @@ import type { MysqlFlavor } from './mysql-driver';
 import { classifyMysqlError, translateMysqlError } from './mysql-errors';
 
 /**
- * MySQL and MariaDB through mysql2. The 'mysql' flavor (registered for mysql:// and
- * mariadb:// URLs) uses only what both servers have. The 'mariadb' flavor adds MariaDB 10.5's
- * INSERT/DELETE … RETURNING and checks the server at connect; pass it explicitly:
- * `createEngine(url, { dialect: mariadbDialect })`. Capabilities are fixed per dialect object
+ * MySQL and MariaDB through mysql2. The 'mysql' flavor (mysql:// URLs) uses only what both
+ * servers have. The 'mariadb' flavor (mariadb:// URLs) adds MariaDB 10.5's INSERT/DELETE …
+ * RETURNING and checks the server at connect. Capabilities are fixed per dialect object
  * because statements are compiled before any connection exists.
  */
 export class MysqlDialect implements Dialect {

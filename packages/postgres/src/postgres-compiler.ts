@@ -1,5 +1,5 @@
 import { SqlCompiler } from '@athanor/core';
-import type { ColumnDefNode, SelectItemNode, SqlType, TypeKind } from '@athanor/core';
+import type { ColumnDefNode, ParamNode, SelectItemNode, SelectNode, SqlType, TypeKind } from '@athanor/core';
 
 const TYPE_NAMES: { readonly [K in TypeKind]: (type: SqlType) => string } = {
   integer: () => 'integer',
@@ -30,19 +30,44 @@ export class PostgresCompiler extends SqlCompiler {
     return `$${index}`;
   }
 
+  private inSelectList = false;
+
   /**
-   * A bare parameter in a select list has no context for PostgreSQL to infer its type from
-   * (it would become text), so a typed one is cast to its type.
+   * Parameters in a select list (bare, in CASE branches, in arithmetic) have no column for
+   * PostgreSQL to infer their type from, and would arrive as text; typed ones are cast there.
    */
   protected override selectItems(items: readonly SelectItemNode[]): void {
-    this.list(items, (item) => {
-      if (item.expr.kind === 'param' && item.type) {
-        this.sql += 'CAST(';
-        this.visit(item.expr);
-        this.sql += ` AS ${this.castTypeName(item.type)})`;
-      } else this.visit(item.expr);
-      this.sql += ` AS ${this.q(item.alias)}`;
-    });
+    const outer = this.inSelectList;
+    this.inSelectList = true;
+    try {
+      super.selectItems(items);
+    } finally {
+      this.inSelectList = outer;
+    }
+  }
+
+  protected override visitParam(n: ParamNode): void {
+    if (!this.inSelectList || this.inlineParams || !n.type) return super.visitParam(n);
+    this.sql += 'CAST(';
+    super.visitParam(n);
+    this.sql += ` AS ${this.castTypeName(n.type)})`;
+  }
+
+  /** Casts carry no length or scale: CAST('long' AS varchar(2)) would silently truncate. */
+  protected override castTypeName(type: SqlType): string {
+    if (type.kind === 'varchar' || type.kind === 'enum') return 'text';
+    return type.kind === 'numeric' ? 'numeric' : this.typeName(type);
+  }
+
+  /** Subqueries inside a select list have their own WHERE clauses, which need no casts. */
+  protected override visitSelect(n: SelectNode): void {
+    const outer = this.inSelectList;
+    this.inSelectList = false;
+    try {
+      super.visitSelect(n);
+    } finally {
+      this.inSelectList = outer;
+    }
   }
 
   protected autoIncrementClause(c: ColumnDefNode): string {

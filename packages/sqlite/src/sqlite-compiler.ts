@@ -1,5 +1,5 @@
 import { SqlCompiler } from '@athanor/core';
-import type { ColumnDefNode, CreateTableNode, DefaultValueNode, ExprNode, SqlType, TypeKind } from '@athanor/core';
+import type { CastNode, ColumnDefNode, CreateTableNode, DefaultValueNode, ExprNode, SqlType, TypeKind } from '@athanor/core';
 
 const TYPE_NAMES: { readonly [K in TypeKind]: (type: SqlType) => string } = {
   integer: () => 'INTEGER',
@@ -23,9 +23,35 @@ const TYPE_NAMES: { readonly [K in TypeKind]: (type: SqlType) => string } = {
   enum: () => 'TEXT',
 };
 
+const CAST_NAMES: Partial<Record<TypeKind, string>> = {
+  date: 'TEXT',
+  time: 'TEXT',
+  timestamp: 'TEXT',
+  timestamptz: 'TEXT',
+  uuid: 'TEXT',
+  enum: 'TEXT',
+  varchar: 'TEXT',
+  json: 'TEXT',
+  boolean: 'INTEGER',
+  numeric: 'NUMERIC',
+};
+
 /** SQLite: `?` placeholders, no DEFAULT inside VALUES, no row locks, INTEGER PRIMARY KEY rowids. */
 export class SqliteCompiler extends SqlCompiler {
   protected readonly typeNames = TYPE_NAMES;
+
+  /** CAST follows affinity rules: DATE would make '2024-01-31' the number 2024. */
+  protected override castTypeName(type: SqlType): string {
+    return CAST_NAMES[type.kind] ?? this.typeName(type);
+  }
+
+  /** CAST(… AS DATE) is numeric in SQLite; date() gives the calendar date as text. */
+  protected override visitCast(n: CastNode): void {
+    if (n.type.kind !== 'date') return super.visitCast(n);
+    this.sql += 'date(';
+    this.visit(n.expr);
+    this.sql += ')';
+  }
 
   protected placeholder(): string {
     return '?';

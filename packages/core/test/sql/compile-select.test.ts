@@ -95,7 +95,8 @@ describe('select compiles per dialect', () => {
     }).from(c).innerJoin(o, o.customerId.eq(c.id));
     expectSql(q, {
       sqlite: 'SELECT "orders"."total" * ? AS "doubled", "customers"."name" || ? AS "label", CASE WHEN "orders"."total" > ? THEN ? ELSE ? END AS "size", CAST("customers"."id" AS TEXT) AS "asText", coalesce("customers"."email", ?) AS "email" FROM "customers" INNER JOIN "orders" ON "orders"."customer_id" = "customers"."id"',
-      postgres: 'SELECT "orders"."total" * $1 AS "doubled", "customers"."name" || $2 AS "label", CASE WHEN "orders"."total" > $3 THEN $4 ELSE $5 END AS "size", CAST("customers"."id" AS text) AS "asText", coalesce("customers"."email", $6) AS "email" FROM "customers" INNER JOIN "orders" ON "orders"."customer_id" = "customers"."id"',
+      // PostgreSQL cannot infer the type of a parameter in a select list: typed ones are cast.
+      postgres: 'SELECT "orders"."total" * CAST($1 AS numeric) AS "doubled", "customers"."name" || CAST($2 AS text) AS "label", CASE WHEN "orders"."total" > CAST($3 AS numeric) THEN CAST($4 AS text) ELSE CAST($5 AS text) END AS "size", CAST("customers"."id" AS text) AS "asText", coalesce("customers"."email", $6) AS "email" FROM "customers" INNER JOIN "orders" ON "orders"."customer_id" = "customers"."id"',
       mysql: 'SELECT `orders`.`total` * ? AS `doubled`, CONCAT(`customers`.`name`, ?) AS `label`, CASE WHEN `orders`.`total` > ? THEN ? ELSE ? END AS `size`, CAST(`customers`.`id` AS CHAR) AS `asText`, coalesce(`customers`.`email`, ?) AS `email` FROM `customers` INNER JOIN `orders` ON `orders`.`customer_id` = `customers`.`id`',
     });
   });
@@ -117,7 +118,7 @@ describe('select compiles per dialect', () => {
     const counter = recursiveCte('counter', select({ n: value(1) }), (self) => select({ n: self.n.add(1) }).from(self).where(self.n.lt(5)));
     const recursive = forms('WITH RECURSIVE "counter" ("n") AS (SELECT ? AS "n" UNION ALL SELECT "counter"."n" + ? AS "n" FROM "counter" WHERE "counter"."n" < ?) SELECT "counter"."n" AS "n" FROM "counter"');
     // PostgreSQL cannot infer a bare select-list parameter's type, so it is cast.
-    recursive.postgres = recursive.postgres.replace('SELECT $1 AS', 'SELECT CAST($1 AS integer) AS');
+    recursive.postgres = recursive.postgres.replace('SELECT $1 AS', 'SELECT CAST($1 AS integer) AS').replace('+ $2', '+ CAST($2 AS integer)');
     expectSql(select({ n: counter.n }).from(counter).with(counter), recursive, [1, 1, 5]);
   });
 

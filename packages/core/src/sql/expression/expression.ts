@@ -185,7 +185,25 @@ export function param(value: unknown, type?: SqlType): ExprNode {
 
 /** Wrap a value (or pass an expression through) for places that accept either. */
 export function toExpression<T>(value: T | Expression<T>, type?: SqlType): Expression<T> {
-  return value instanceof Expression ? value : new Expression<T>(param(value, type), type);
+  if (value instanceof Expression) return value;
+  const t = type ?? inferValueType(value);
+  return new Expression<T>(param(value, t), t);
+}
+
+/** The SQL type of a plain JavaScript value, so it decodes and casts like a column of that type. */
+export function inferValueType(v: unknown): SqlType | undefined {
+  switch (typeof v) {
+    case 'number':
+      return { kind: Number.isInteger(v) ? 'integer' : 'double' };
+    case 'string':
+      return { kind: 'text' };
+    case 'boolean':
+      return { kind: 'boolean' };
+    case 'bigint':
+      return { kind: 'bigint' };
+    default:
+      return v instanceof Date ? { kind: 'timestamptz' } : undefined;
+  }
 }
 
 export function describe(value: unknown): string {

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../../errors/errors';
 import { node } from '../ast';
 import type { ExprNode } from '../ast';
 import type { SqlType } from '../types/sql-type';
-import { booleanExpr, describe, Expression, isExpression, OrderBy, toExpression, toOperandNode } from './expression';
+import { booleanExpr, describe, Expression, inferValueType, isExpression, OrderBy, toExpression, toOperandNode } from './expression';
 import type { AnyExpression, QueryLike } from './expression';
 
 type Condition = AnyExpression<boolean>;
@@ -59,21 +59,6 @@ export function cast<T>(expr: AnyExpression<unknown>, type: SqlType<T>): Express
 export function value<T>(v: T, type?: SqlType<T>): Expression<T> {
   const t = type ?? inferValueType(v);
   return new Expression<T>(toOperandNode(v, t, 'value'), t);
-}
-
-function inferValueType(v: unknown): SqlType | undefined {
-  switch (typeof v) {
-    case 'number':
-      return { kind: Number.isInteger(v) ? 'integer' : 'double' };
-    case 'string':
-      return { kind: 'text' };
-    case 'boolean':
-      return { kind: 'boolean' };
-    case 'bigint':
-      return { kind: 'bigint' };
-    default:
-      return v instanceof Date ? { kind: 'timestamptz' } : undefined;
-  }
 }
 
 /** Searched CASE: `caseWhen(cond, a).when(cond2, b).else(c)`. */
