@@ -1,5 +1,5 @@
 import { InvalidArgumentError, SqlCompiler } from '@athanor/core';
-import type { BinaryNode, DropIndexNode, ExcludedNode, ExprNode, LockNode, OnConflictNode, SqlType, TypeKind } from '@athanor/core';
+import type { BinaryNode, DeleteNode, DropIndexNode, ExcludedNode, InsertNode, QueryNode, UpdateNode, ExprNode, LockNode, OnConflictNode, SqlType, TypeKind } from '@athanor/core';
 
 const TYPE_NAMES: { readonly [K in TypeKind]: (type: SqlType) => string } = {
   integer: () => 'INT',
@@ -88,6 +88,29 @@ export class MysqlCompiler extends SqlCompiler {
     this.setList(c.set);
   }
 
+  /**
+   * MariaDB has no WITH before INSERT, UPDATE or DELETE. An INSERT … SELECT takes the CTEs on
+   * its SELECT instead; UPDATE and DELETE are refused.
+   */
+  protected override visitInsert(n: InsertNode): void {
+    if (!n.with) return super.visitInsert(n);
+    if (Array.isArray(n.values)) this.unsupported('INSERT … VALUES with a CTE', 'Insert from a select that reads the CTE: insert(t).fromSelect(…).with(cte).');
+    const query = n.values as QueryNode;
+    const ctes = [...n.with.ctes, ...(query.with?.ctes ?? [])];
+    const recursive = n.with.recursive || (query.with?.recursive ?? false);
+    super.visitInsert({ ...n, with: undefined, values: { ...query, with: { recursive, ctes } } });
+  }
+
+  protected override visitUpdate(n: UpdateNode): void {
+    if (n.with) this.unsupported('UPDATE with a CTE', 'Use the CTE inside a subquery of the WHERE clause instead.');
+    super.visitUpdate(n);
+  }
+
+  protected override visitDelete(n: DeleteNode): void {
+    if (n.with) this.unsupported('DELETE with a CTE', 'Use the CTE inside a subquery of the WHERE clause instead.');
+    super.visitDelete(n);
+  }
+
   protected override emptyInsertValues(rowCount: number): void {
     this.sql += ` () VALUES ${Array.from({ length: rowCount }, () => '()').join(', ')}`;
   }
@@ -120,8 +143,9 @@ export class MysqlCompiler extends SqlCompiler {
 
   protected override tableOptions(): void {
     // utf8mb4 stores every Unicode character. A binary NO PAD collation compares like PostgreSQL:
-    // case-sensitive, and 'a ' is not equal to 'a'. MariaDB and MySQL 8 name it differently.
-    const collation = this.adapter.name === 'mariadb' ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin';
+    // case-sensitive, and 'a ' is not equal to 'a'.
+    // The 'mysql' flavor must run on both servers, so it takes utf8mb4_bin (PAD SPACE on both).
+    const collation = this.adapter.name === 'mariadb' ? 'utf8mb4_nopad_bin' : 'utf8mb4_bin';
     this.sql += ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
   }
 

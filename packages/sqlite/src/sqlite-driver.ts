@@ -219,6 +219,9 @@ export class SqliteDriver implements Driver {
     const db = new Database(memory ? ':memory:' : config.database, { timeout, readonly });
     try {
       db.pragma('foreign_keys = ON');
+      // LIKE is case-sensitive on PostgreSQL and MariaDB (binary collation); ilike() is the
+      // case-insensitive operator everywhere.
+      db.pragma('case_sensitive_like = ON');
       // WAL lets readers proceed while one writer commits; it needs a file (and write access).
       const journal = config.options.journal_mode ?? (memory || readonly ? undefined : 'WAL');
       if (journal !== undefined) db.pragma(`journal_mode = ${pragmaWord('journal_mode', journal)}`);

@@ -4,8 +4,7 @@ import type { Engine, Route } from './engine';
 import { batchSizeOf, type Queryable, type RunResult, type StreamOptions, type TransactionOptions } from './queryable';
 import { isReadOnly } from './replicas';
 import { buildRows } from './row-builder';
-import type { Transaction } from './transaction';
-import { toRunResult } from './transaction';
+import { toRunResult, type Transaction } from './transaction';
 
 /** The engine's statement API with a fixed routing rule (`engine.primary()`). */
 export class EngineView implements Queryable {

@@ -15,8 +15,7 @@ import { normalizeRetry, type RetryPolicy } from './retry';
 import { buildBatch, buildRows } from './row-builder';
 import { classificationOf, classify, StatementRunner } from './statement-runner';
 import { type EngineStats, StatsCollector } from './stats';
-import type { Transaction } from './transaction';
-import { toRunResult } from './transaction';
+import { toRunResult, type Transaction } from './transaction';
 import { type Lease, runTransaction } from './transaction-runner';
 import { redactUrl } from './url';
 

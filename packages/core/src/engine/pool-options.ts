@@ -3,7 +3,10 @@ import { ConfigurationError } from '../errors/errors';
 export interface PoolOptions {
   /** Connections kept open when idle (default: the dialect's `defaultPoolSize`). */
   readonly size?: number;
-  /** Extra connections opened under load and closed when returned (default 10; -1 = unlimited). */
+  /**
+   * Extra connections opened under load and closed when returned (default: the dialect's
+   * `defaultMaxOverflow`, else 10; 0 for `:memory:` databases; -1 = unlimited).
+   */
   readonly maxOverflow?: number;
   /** How long a checkout waits before `PoolTimeoutError` (default 30000). */
   readonly timeoutMs?: number;

@@ -205,6 +205,25 @@ describeEachDialect(
       expect(engine.pool.status()).toEqual({ size: 5, checkedOut: 0, idle: 5, overflow: 0, waiting: 0, total: 5 });
     });
 
+    it('streams raw SQL in batches, keyed by the column names the driver reports', async () => {
+      const engine = ctx.createEngine({ pool: { size: 1, maxOverflow: 0 } });
+      await engine.execute(q('create table nums (n int primary key, label varchar(10))'));
+      await engine.executeMany(Array.from({ length: 10 }, (_, i) => q(`insert into nums values (${i}, 'n${i}')`)));
+      const all: unknown[] = [];
+      for await (const row of engine.stream(q('select n, label from nums order by n'), { batchSize: 3 })) all.push(row);
+      expect(all).toHaveLength(10);
+      expect(all[4]).toEqual({ n: 4, label: 'n4' });
+      // Leaving early returns the connection, and it is usable again.
+      for await (const _row of engine.stream(q('select n from nums order by n'), { batchSize: 2 })) break;
+      expect(engine.pool.status()).toMatchObject({ checkedOut: 0 });
+      const inTx = await engine.transaction(async (tx) => {
+        const seen: unknown[] = [];
+        for await (const row of tx.stream(q('select n from nums where n < 4 order by n'), { batchSize: 3 })) seen.push(row);
+        return seen;
+      });
+      expect(inTx).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }]);
+    });
+
     it('read-only transactions refuse writes', async () => {
       const engine = ctx.createEngine();
       await engine.execute(q('create table ro (v int)'));

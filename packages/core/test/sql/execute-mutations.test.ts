@@ -2,7 +2,7 @@ import {
   cte, deleteFrom, excluded, func, insert, integer, MetaData, numeric, select, sql, table, update, UnsupportedError, varchar,
 } from '@athanor/core';
 import type { AnyTable, Engine } from '@athanor/core';
-import { mariadbDialect } from '@athanor/mysql';
+import { mariadbDialect, mysqlDialect } from '@athanor/mysql';
 import { describeEachDialect } from '@athanor/testing';
 import { clearShop, customers as c, orders as o, seedShop, shopMetadata } from './execute-schema';
 
@@ -278,6 +278,42 @@ describeEachDialect('Core mutations execute', (ctx) => {
     expect((await db.run(deleteFrom(o))).rowCount).toBe(2);
   });
 
+  // A WITH clause on the statement itself. MariaDB accepts WITH only inside INSERT … SELECT and
+  // not before UPDATE/DELETE: there the compiler must move it or raise UnsupportedError, never
+  // send SQL the server rejects as a syntax error.
+  test('INSERT, UPDATE and DELETE with a CTE work, or raise UnsupportedError', async () => {
+    await seedShop(db);
+    const big = cte('big', select({ id: o.id, customerId: o.customerId }).from(o).where(o.total.gt('200'))); // 11 (Ann), 14 (Bob)
+    const attempt = async (stmt: Parameters<Engine['run']>[0]): Promise<number | 'unsupported'> => {
+      try {
+        return (await db.run(stmt)).rowCount;
+      } catch (error) {
+        if (error instanceof UnsupportedError) return 'unsupported';
+        throw error;
+      }
+    };
+    const inserted = await attempt(
+      insert(archive).fromSelect([archive.id, archive.name], select({ id: big.id, name: c.name }).from(big).innerJoin(c, c.id.eq(big.customerId))).with(big),
+    );
+    if (inserted !== 'unsupported') {
+      expect(inserted).toBe(2);
+      expect(await db.execute(select(archive.id, archive.name).from(archive).orderBy(archive.id))).toEqual([
+        { id: 11, name: 'Ann' },
+        { id: 14, name: 'Bob' },
+      ]);
+    }
+    const updated = await attempt(update(o).set({ note: 'big' }).where(o.id.in(select({ id: big.id }).from(big))).with(big));
+    if (updated !== 'unsupported') {
+      expect(updated).toBe(2);
+      expect(await db.execute(select(o.id).from(o).where(o.note.eq('big')).orderBy(o.id))).toEqual([{ id: 11 }, { id: 14 }]);
+    }
+    const deleted = await attempt(deleteFrom(o).where(o.id.in(select({ id: big.id }).from(big))).with(big));
+    if (deleted !== 'unsupported') {
+      expect(deleted).toBe(2);
+      expect(await count(o)).toBe(5);
+    }
+  });
+
   test('update and delete matching nothing report zero rows', async () => {
     expect((await db.run(update(c).set({ name: 'x' }).where(c.id.eq(404)))).rowCount).toBe(0);
     expect((await db.run(deleteFrom(c).where(c.id.eq(404)))).rowCount).toBe(0);
@@ -285,11 +321,13 @@ describeEachDialect('Core mutations execute', (ctx) => {
 });
 
 /**
- * MariaDB 10.5+ through the 'mariadb' flavor of the MySQL dialect: INSERT and DELETE …
- * RETURNING work, UPDATE … RETURNING raises UnsupportedError before reaching the server.
+ * The two flavors of the MySQL dialect on the MySQL-family server the matrix runs. The 'mysql'
+ * flavor (mysql:// URLs) is documented to use only what MySQL 8 and MariaDB share, so its
+ * DDL and statements must run on either. On MariaDB 10.5+ the 'mariadb' flavor adds INSERT
+ * and DELETE … RETURNING; UPDATE … RETURNING raises UnsupportedError before reaching the server.
  */
 describeEachDialect(
-  'MariaDB RETURNING',
+  'MySQL and MariaDB flavors',
   (ctx) => {
     let db: Engine | undefined;
 
@@ -300,6 +338,19 @@ describeEachDialect(
       if (m && (Number(m[1]) > 10 || (Number(m[1]) === 10 && Number(m[2]) >= 5))) {
         db = ctx.createEngine({ dialect: mariadbDialect });
         await extra.createAll(db);
+      }
+    });
+
+    test('the mysql flavor creates tables and runs statements on this server', async () => {
+      const portable = ctx.createEngine({ dialect: mysqlDialect });
+      const t = table('portable_flavor', { id: integer().primaryKey(), name: varchar(20).notNull() });
+      const md = new MetaData([t]);
+      await md.createAll(portable);
+      try {
+        await portable.execute(insert(t).values([{ name: 'a' }, { name: 'b' }]));
+        expect(await portable.execute(select(t.name).from(t).orderBy(t.id))).toEqual([{ name: 'a' }, { name: 'b' }]);
+      } finally {
+        await md.dropAll(portable, { ifExists: true });
       }
     });
 

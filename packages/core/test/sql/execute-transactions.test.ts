@@ -1,4 +1,4 @@
-import { deleteFrom, func, insert, integer, MetaData, select, table, UniqueViolationError, varchar } from '@athanor/core';
+import { deleteFrom, func, insert, integer, LockTimeoutError, MetaData, select, table, UniqueViolationError, varchar } from '@athanor/core';
 import type { Engine, Transaction } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
 
@@ -148,6 +148,35 @@ describeEachDialect('Core transactions', (ctx) => {
       }),
     ).rejects.toThrow(UniqueViolationError);
     expect(await names()).toEqual(['taken']);
+  });
+
+  test('row locks: FOR UPDATE in one transaction; SKIP LOCKED and NOWAIT in another', async () => {
+    await db.execute(insert(items).values([{ id: 1, name: 'a' }, { id: 2, name: 'b' }]));
+    const lockOne = select(items.id).from(items).where(items.id.eq(1)).forUpdate();
+    const skipLocked = select(items.id).from(items).orderBy(items.id).forUpdate({ skipLocked: true });
+    if (!db.dialect.adapter.supportsRowLocks) {
+      // SQLite: a write transaction holds the database lock; the clause is left out and the
+      // statements run as plain selects.
+      await db.transaction(async (tx) => {
+        expect(await tx.execute(lockOne)).toEqual([{ id: 1 }]);
+        expect(await tx.execute(skipLocked)).toEqual([{ id: 1 }, { id: 2 }]);
+        expect(await tx.execute(select(items.id).from(items).forShare())).toHaveLength(2);
+      });
+      return;
+    }
+    const other = ctx.createEngine();
+    try {
+      await db.transaction(async (tx) => {
+        expect(await tx.execute(lockOne)).toEqual([{ id: 1 }]);
+        const seen = await other.transaction((otx) => otx.execute(skipLocked));
+        expect(seen).toEqual([{ id: 2 }]);
+        const noWait = other.transaction((otx) => otx.execute(select(items.id).from(items).where(items.id.eq(1)).forUpdate({ noWait: true })));
+        await expect(noWait).rejects.toThrow(LockTimeoutError);
+        expect(await other.execute(select(items.id).from(items).where(items.id.eq(2)).forShare())).toEqual([{ id: 2 }]);
+      });
+    } finally {
+      await other.dispose();
+    }
   });
 
   test('executeMany runs statements in one transaction: all or nothing', async () => {

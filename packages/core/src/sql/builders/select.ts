@@ -190,7 +190,12 @@ function compound<R>(first: QueryLike<R>, op: SetOperator, others: readonly Quer
   if (others.length === 0) throw new InvalidArgumentError(`${op.toLowerCase()}() needs at least one other query.`);
   const rest = others.map((q) => node({ op, query: q.queryNode }));
   const firstNode = first.queryNode;
-  if (firstNode.kind === 'compound' && firstNode.orderBy.length === 0 && firstNode.limit === undefined && !firstNode.with) {
+  // Flatten only a chain of one operator: INTERSECT binds tighter than UNION and EXCEPT in SQL,
+  // so a mixed chain is nested to apply in the order it was written.
+  if (
+    firstNode.kind === 'compound' && firstNode.orderBy.length === 0 && firstNode.limit === undefined && firstNode.offset === undefined &&
+    !firstNode.with && firstNode.rest.every((part) => part.op === op)
+  ) {
     return new CompoundQuery<R>(node({ ...firstNode, rest: Object.freeze([...firstNode.rest, ...rest]) }));
   }
   return new CompoundQuery<R>(node({ kind: 'compound', first: firstNode, rest: Object.freeze(rest), orderBy: EMPTY }));
