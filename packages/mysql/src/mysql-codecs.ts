@@ -1,6 +1,6 @@
 import { DataError } from '@athanor/core';
 import type { SqlType, TypeCodec, TypeCodecs } from '@athanor/core';
-import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from './temporal';
+import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from '@athanor/core';
 
 /**
  * The connection reads BIGINT and DECIMAL as exact strings (supportBigNumbers +

@@ -1,7 +1,7 @@
 import { DataError } from '@athanor/core';
 import type { SqlType, TypeCodec, TypeCodecs } from '@athanor/core';
 import { parsePgTimestamp } from './postgres-type-parsers';
-import { formatDate, formatTime, normalizeTime, toDate } from './temporal';
+import { formatDate, formatTime, normalizeTime, toDate } from '@athanor/core';
 
 /**
  * PostgreSQL has a native type for every kind, so most values pass through; the per-connection

@@ -1,6 +1,6 @@
 import { types } from 'pg';
 import type { CustomTypesConfig } from 'pg';
-import { parseTimestamp } from './temporal';
+import { parseTimestamp } from '@athanor/core';
 
 /**
  * How result text becomes JavaScript values, set per connection (the Client's `types`) so

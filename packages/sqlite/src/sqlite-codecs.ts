@@ -1,6 +1,6 @@
 import { DataError } from '@athanor/core';
 import type { SqlType, TypeCodec, TypeCodecs } from '@athanor/core';
-import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from './temporal';
+import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from '@athanor/core';
 
 /**
  * SQLite stores five storage classes (NULL, INTEGER, REAL, TEXT, BLOB); every other type is
@@ -62,8 +62,24 @@ const bigint: TypeCodec = {
  * (NUMERIC(p, s), DECIMAL) turns it into a number (exact to 15 significant digits), which is
  * printed back with the column's scale so '1.50' reads back as '1.50', as on other databases.
  */
+/** SQLite's NUMERIC affinity holds a decimal in a double: 15 significant digits survive exactly. */
+const MAX_EXACT_DIGITS = 15;
+
+function exactDecimal(value: unknown): string {
+  const text = decimalText(value);
+  const digits = text.replace(/^[+-]/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  if (digits.length > MAX_EXACT_DIGITS) {
+    throw new DataError(
+      `The numeric value ${text} has ${digits.length} significant digits; SQLite stores numeric columns exactly only up to ${MAX_EXACT_DIGITS}. ` +
+        'Store it in a text() column, or use PostgreSQL or MariaDB, whose DECIMAL is exact.',
+    );
+  }
+  return text;
+}
+
 const numeric: TypeCodec = {
-  toDriver: (v) => (isNull(v) ? null : decimalText(v)),
+  // Refused rather than rounded: a stored value must read back as written.
+  toDriver: (v) => (isNull(v) ? null : exactDecimal(v)),
   fromDriver: (v, type: SqlType) => {
     if (isNull(v)) return null;
     if (typeof v === 'number' && type.scale !== undefined && Math.abs(v) < 1e21) return v.toFixed(type.scale);

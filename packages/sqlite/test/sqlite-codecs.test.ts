@@ -1,7 +1,7 @@
 import { DataError } from '@athanor/core';
 import type { SqlType } from '@athanor/core';
 import { sqliteCodecs } from '@athanor/sqlite';
-import { formatDate, normalizeTime, parseTimestamp, toDate } from '../src/temporal';
+import { formatDate, normalizeTime, parseTimestamp, toDate } from '@athanor/core';
 
 const type = (kind: SqlType['kind'], extra: Partial<SqlType> = {}): SqlType => ({ kind, ...extra });
 

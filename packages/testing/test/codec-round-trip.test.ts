@@ -11,6 +11,8 @@ interface Case {
   readonly values: readonly unknown[];
   /** What the values read back as, where it is not the values themselves. */
   readonly expected?: readonly unknown[];
+  /** Dialects this case does not apply to. */
+  readonly skip?: readonly DialectName[];
 }
 
 const t = (kind: TypeKind, extra: Partial<SqlType> = {}): SqlType => ({ kind, ...extra });
@@ -42,9 +44,10 @@ const CASES: readonly Case[] = [
   {
     kind: 'numeric',
     type: t('numeric', { precision: 38, scale: 10 }),
-    // SQLite keeps a decimal beyond 15 digits exact only with TEXT affinity.
-    ddl: { sqlite: 'TEXT', postgres: 'numeric(38, 10)', mysql: 'DECIMAL(38, 10)' },
+    // SQLite refuses a decimal beyond 15 significant digits (its codec test covers that).
+    ddl: { sqlite: 'NUMERIC(38, 10)', postgres: 'numeric(38, 10)', mysql: 'DECIMAL(38, 10)' },
     values: ['1234567890123456789012345678.0123456789'],
+    skip: ['sqlite'],
   },
   { kind: 'boolean', type: t('boolean'), ddl: same('BOOLEAN'), values: [true, false] },
   {
@@ -106,6 +109,7 @@ describeEachDialect('codec round trips', (ctx) => {
   };
 
   CASES.forEach((c, i) => {
+    if (c.skip?.includes(ctx.name)) return;
     test(`${c.kind} ${c.ddl[ctx.name]}${c.type.bigintMode ? ` (${c.type.bigintMode})` : ''}: values and NULL`, async () => {
       const conn = await ctx.connect();
       const table = `kind_${i}`;

@@ -32,3 +32,4 @@ export type { Cte, Derived } from './builders/derived';
 export { deleteFrom, DeleteStatement, excluded, insert, InsertStatement, update, UpdateStatement } from './builders/mutations';
 export { SqlCompiler } from './compiler/ddl-compiler';
 export { VISITORS } from './compiler/expression-compiler';
+export { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from './types/temporal';

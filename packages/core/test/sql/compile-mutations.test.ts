@@ -52,10 +52,10 @@ describe('insert, update, delete compile per dialect', () => {
       postgres: 'INSERT INTO "customers" ("name", "email", "active", "created_at") VALUES ($1, $2, $3, $4) ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name"',
       mysql: 'INSERT INTO `customers` (`name`, `email`, `active`, `created_at`) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE `name` = VALUES(`name`)',
     });
-    expectSql(base.onConflict(c.email).doUpdate({ name: sql`${excluded(c.name)} || ${'!'}` }), {
+    expectSql(base.onConflict(c.email).doUpdate({ name: excluded(c.name).concat('!') }), {
       sqlite: 'INSERT INTO "customers" ("name", "email", "active", "created_at") VALUES (?, ?, ?, ?) ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name" || ?',
       postgres: 'INSERT INTO "customers" ("name", "email", "active", "created_at") VALUES ($1, $2, $3, $4) ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name" || $5',
-      mysql: 'INSERT INTO `customers` (`name`, `email`, `active`, `created_at`) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE `name` = VALUES(`name`) || ?',
+      mysql: 'INSERT INTO `customers` (`name`, `email`, `active`, `created_at`) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE `name` = CONCAT(VALUES(`name`), ?)',
     });
     expectSql(base.onConflict(c.email).doNothing(), {
       sqlite: 'INSERT INTO "customers" ("name", "email", "active", "created_at") VALUES (?, ?, ?, ?) ON CONFLICT ("email") DO NOTHING',

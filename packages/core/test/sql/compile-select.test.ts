@@ -21,6 +21,10 @@ describe('select compiles per dialect', () => {
     );
   });
 
+  test('select(table).from(table) names the table once', () => {
+    expect(select(c).from(c).toSQL(dialects.sqlite).sql).toBe(select(c).toSQL(dialects.sqlite).sql);
+  });
+
   test('select(table) selects every column from it, with database names and property keys', () => {
     expectSql(select(c), forms('SELECT "customers"."id" AS "id", "customers"."name" AS "name", "customers"."email" AS "email", "customers"."active" AS "active", "customers"."created_at" AS "createdAt" FROM "customers"'));
   });

@@ -101,14 +101,25 @@ describeEachDialect('Core types round-trip', (ctx) => {
 
   for (const column of Object.keys(CASES) as Column[]) {
     test(`${column}: ${CASES[column].length} values come back equal`, async () => {
-      // SQLite's NUMERIC affinity keeps 15 significant digits (documented on the sqlite codecs);
-      // the 18-digit cases are for the databases with a true decimal type.
+      // SQLite's NUMERIC affinity keeps 15 significant digits: wider values are refused (tested
+      // below); the 18-digit cases are for the databases with a true decimal type.
       const cases = ctx.name === 'sqlite' && column === 'wide' ? ['1234567890.1234', '-99999999999.9999', '0.0001'] : CASES[column];
       const back: unknown[] = [];
       for (const value of cases) back.push(await roundTrip(column, value as never));
       expect(back).toEqual(cases);
     });
   }
+
+  test('a numeric value wider than SQLite keeps exactly is refused, not rounded', async () => {
+    if (ctx.name !== 'sqlite') {
+      expect(await roundTrip('wide', '-99999999999999.9999' as never)).toBe('-99999999999999.9999');
+      return;
+    }
+    await expect(db.execute(insert(typed).values({ id: nextId++, wide: '-99999999999999.9999' } as Typed))).rejects.toThrow(
+      /has 18 significant digits; SQLite stores numeric columns exactly only up to 15/,
+    );
+    await expect(db.execute(insert(typed).values({ id: nextId++, wide: '-99999999999999.9999' } as Typed))).rejects.toBeInstanceOf(DataError);
+  });
 
   test('the JavaScript types: bigint, string decimals and dates, Date, Buffer, boolean', async () => {
     const id = nextId++;

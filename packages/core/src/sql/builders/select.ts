@@ -90,7 +90,9 @@ export class SelectQuery<R> extends QueryStatement<R> {
       if (!s || typeof s.$from !== 'function') throw new InvalidArgumentError(`from(): source ${i + 1} is not a table, subquery or CTE.`);
       return s.$from();
     });
-    return this.with_({ from: Object.freeze([...this.node.from, ...froms]) });
+    // select(t).from(t) names the table once: listing it twice would make every column ambiguous.
+    const fresh = froms.filter((f) => !this.node.from.some((existing) => sameSource(existing, f)));
+    return this.with_({ from: Object.freeze([...this.node.from, ...fresh]) });
   }
 
   private join(type: JoinType, target: Source, on?: AnyExpression<boolean>): SelectQuery<R> {
@@ -152,6 +154,11 @@ export class SelectQuery<R> extends QueryStatement<R> {
   with(...ctes: CteBase<any>[]): SelectQuery<R> {
     return this.with_({ with: withClause(ctes) });
   }
+}
+
+function sameSource(a: FromNode, b: FromNode): boolean {
+  if (a === b) return true;
+  return a.kind === 'tableRef' && b.kind === 'tableRef' && a.name === b.name && a.schema === b.schema && a.alias === b.alias;
 }
 
 function lockNode(mode: 'UPDATE' | 'SHARE', options: { noWait?: boolean; skipLocked?: boolean }): LockNode {

@@ -1,9 +1,6 @@
-import { DataError } from '@athanor/core';
+import { DataError } from '../../errors/errors';
 
-/**
- * Date and time text helpers for the codecs. The same file lives in each dialect package
- * (sqlite, postgres, mysql): they share no runtime code but core.
- */
+/** Date and time text helpers shared by the dialects' type codecs. */
 
 const TIMESTAMP_TEXT =
   /^(\d{4,})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?( BC)?$/i;
