@@ -13,6 +13,9 @@ export class SqliteDialect implements Dialect {
   readonly codecs = sqliteCodecs;
   /** One writer at a time: more connections would only queue on SQLite's lock. */
   readonly defaultPoolSize = 1;
+  // better-sqlite3 blocks the event loop while it waits on a lock another connection holds, so
+  // extra connections to one file would stall the process rather than add concurrency.
+  readonly defaultMaxOverflow = 0;
   private quoter?: SqliteCompiler;
 
   compile(node: unknown): CompiledQuery {

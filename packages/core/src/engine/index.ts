@@ -34,7 +34,6 @@ export { Pool } from './pool';
 export type { PoolOptions, PoolStatus } from './pool';
 export type { Queryable, RunResult, StreamOptions, TransactionOptions } from './queryable';
 export { isReadOnly } from './replicas';
-export type { RoutableQuery } from './replicas';
 export { backoffDelay, DEFAULT_RETRY, normalizeRetry, retrying } from './retry';
 export type { RetryHooks, RetryOptions, RetryPolicy } from './retry';
 export type { ResultRow } from './row-builder';

@@ -3,17 +3,12 @@ import { checkPool } from './health';
 import type { Pool } from './pool';
 
 /**
- * A compiled statement that says whether it only reads. Statement builders set `readOnly` on
- * plain SELECTs; anything that does not say so is treated as a write and goes to the primary
- * (guessing from SQL text misroutes `SELECT … FOR UPDATE`, CTEs that write, and functions
+ * Only statements the compiler marked read-only go to a replica; anything else is treated as a
+ * write (guessing from SQL text misroutes `SELECT … FOR UPDATE`, CTEs that write, and functions
  * with side effects).
  */
-export interface RoutableQuery extends CompiledQuery {
-  readonly readOnly?: boolean;
-}
-
 export function isReadOnly(compiled: CompiledQuery): boolean {
-  return (compiled as RoutableQuery).readOnly === true;
+  return compiled.readOnly === true;
 }
 
 export interface Replica {

@@ -48,6 +48,11 @@ export interface CompiledQuery {
    * decoder for each. Absent for raw SQL, whose rows are returned as the driver gives them.
    */
   readonly columns?: readonly ResultColumn[];
+  /**
+   * True for a statement that only reads (a SELECT without row locks), so a read replica may
+   * serve it. Absent means "may write": raw SQL is never guessed from its text.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface ResultColumn {

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Compilable, Logger, RoutableQuery } from '@athanor/core';
+import type { Compilable, CompiledQuery, Logger } from '@athanor/core';
 
 /** A raw statement for engine tests: the SQL and parameters as given. */
 export function q<R = Record<string, unknown>>(
   sql: string,
   params: readonly unknown[] = [],
-  extra: Omit<Partial<RoutableQuery>, 'sql' | 'params'> = {},
+  extra: Omit<Partial<CompiledQuery>, 'sql' | 'params'> = {},
 ): Compilable<R> {
   const compiled = { sql, params, ...extra };
   return { compile: () => compiled };

@@ -195,3 +195,12 @@ describe('select compiles per dialect', () => {
     expect(() => func['drop table x; --']!()).toThrow(/plain identifier/);
   });
 });
+
+describe('read-only marking (read replicas route on it)', () => {
+  test('plain selects and compound queries only read; locks, DML and raw SQL may write', () => {
+    expect(select(c.id).from(c).toSQL(dialects.postgres).readOnly).toBe(true);
+    expect(union(select({ id: c.id }).from(c), select({ id: o.id }).from(o)).toSQL(dialects.postgres).readOnly).toBe(true);
+    expect(select(c.id).from(c).forUpdate().toSQL(dialects.postgres).readOnly).toBeUndefined();
+    expect(sql`select 1`.toSQL(dialects.postgres).readOnly).toBeUndefined();
+  });
+});

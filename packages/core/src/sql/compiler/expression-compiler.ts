@@ -32,6 +32,8 @@ export abstract class ExpressionCompiler {
   protected sql = '';
   protected params: unknown[] = [];
   protected resultColumns: ResultColumn[] | undefined;
+  /** Set by the outermost SELECT when it takes no row locks. */
+  protected readOnly = false;
   /** DDL cannot carry bound parameters: defaults and checks are rendered as escaped literals. */
   protected inlineParams = false;
   private readonly decoders = new WeakMap<SqlType, ((value: unknown) => unknown) | typeof NO_DECODE>();
@@ -47,9 +49,12 @@ export abstract class ExpressionCompiler {
     this.params = [];
     this.resultColumns = undefined;
     this.inlineParams = false;
+    this.readOnly = false;
     this.visit(root);
     const out: CompiledQuery = this.resultColumns
-      ? { sql: this.sql, params: this.params, columns: this.resultColumns }
+      ? this.readOnly
+        ? { sql: this.sql, params: this.params, columns: this.resultColumns, readOnly: true }
+        : { sql: this.sql, params: this.params, columns: this.resultColumns }
       : { sql: this.sql, params: this.params };
     this.params = [];
     return out;

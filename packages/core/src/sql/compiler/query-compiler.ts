@@ -112,6 +112,7 @@ export abstract class QueryCompiler extends ExpressionCompiler {
   }
 
   protected visitSelect(n: NodeOf<'select'>): void {
+    if (this.isOutermost()) this.readOnly = !n.lock;
     this.setResultColumns(n.items);
     this.withClause(n.with);
     this.sql += n.distinct ? 'SELECT DISTINCT ' : 'SELECT ';
@@ -155,6 +156,7 @@ export abstract class QueryCompiler extends ExpressionCompiler {
   protected visitCompound(n: NodeOf<'compound'>): void {
     let first: N.QueryNode = n.first;
     while (first.kind === 'compound') first = first.first;
+    if (this.isOutermost()) this.readOnly = true;
     this.setResultColumns(first.items);
     this.withClause(n.with);
     this.compoundPart(n.first, 0);
