@@ -1,4 +1,4 @@
-import { ConfigurationError, setParameterRedaction } from '../errors/errors';
+import { ConfigurationError } from '../errors/errors';
 import type { Compilable, CompiledQuery } from '../sql/dialect';
 import { Connection } from './connection';
 import { makeConnector } from './connector';
@@ -47,7 +47,6 @@ export class Engine implements Queryable, AsyncDisposable {
     this.dialect = dialect;
     this.url = redactUrl(config.url);
     const logger = options.logger ?? consoleLogger;
-    if (options.redactParams !== undefined) setParameterRedaction(options.redactParams);
     const slowQueryMs = options.slowQueryMs ?? Infinity;
     if (!(slowQueryMs >= 0)) throw new ConfigurationError(`slowQueryMs must be ≥ 0 (got ${options.slowQueryMs})`);
     this.hub = new EventHub((event, error) =>

@@ -11,11 +11,6 @@ export interface StatementContext {
   readonly cause?: unknown;
 }
 
-/** Parameters are hidden in messages and `toJSON` unless redaction is turned off on the engine. */
-let redactParams = true;
-export function setParameterRedaction(on: boolean): void {
-  redactParams = on;
-}
 
 export class AthanorError extends Error {
   /** Stable machine-readable code; never changes between releases. */
@@ -32,10 +27,13 @@ export class AthanorError extends Error {
     this.driverCode = context.driverCode;
   }
 
-  /** Parameters as they may be shown in logs: redacted unless redaction was turned off. */
+  /**
+   * Parameters as serialized errors show them: always redacted, because error reports travel
+   * to places (log aggregators, HTTP responses) that must not see user data. The values stay
+   * on `params` for code that handles the error.
+   */
   get displayParams(): readonly unknown[] | undefined {
-    if (!this.params) return undefined;
-    return redactParams ? this.params.map(() => '<redacted>') : this.params;
+    return this.params?.map(() => '<redacted>');
   }
 
   toJSON(): Record<string, unknown> {

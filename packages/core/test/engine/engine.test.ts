@@ -269,3 +269,22 @@ describe('Engine on SQLite', () => {
     await fresh.dispose();
   });
 });
+
+describe('errors keep parameters but never serialize them', () => {
+  it('toJSON redacts parameter values while error.params keeps them for the handler', async () => {
+    const { createEngine, sql, UniqueViolationError } = await import('@athanor/core');
+    await import('@athanor/sqlite');
+    const engine = createEngine('sqlite::memory:', { redactParams: false });
+    try {
+      await engine.execute(sql`create table t (id integer primary key)`);
+      await engine.execute(sql`insert into t values (${1})`);
+      const error = await engine.execute(sql`insert into t values (${1})`).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UniqueViolationError);
+      const e = error as InstanceType<typeof UniqueViolationError>;
+      expect(e.params).toEqual([1]);
+      expect(e.toJSON()).toMatchObject({ code: 'UNIQUE_VIOLATION', params: ['<redacted>'], sql: 'insert into t values (?)' });
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
