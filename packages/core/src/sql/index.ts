@@ -16,6 +16,8 @@ export type { AnyColumnBuilder, ColumnConfig, ReferenceConfig, ReferentialAction
 export { Column } from './schema/column';
 export type { AnyColumn } from './schema/column';
 export { alias, isTable, table, TableBase } from './schema/table';
+export { RELATION, registerTableResolver, tableOfClass } from './schema/entity-table';
+export type { ColumnKeys, EntityRow, MappedClass, RelationValue } from './schema/entity-table';
 export type { AnyTable, InsertOf, InsertRowOf, RowOf, SelectRowOf, Table, TableOptions } from './schema/table';
 export { check, foreignKey, index, namedUnique, primaryKey, unique, uniqueIndex } from './schema/constraints';
 export type { TableConstraint } from './schema/constraints';

@@ -5,6 +5,8 @@ import type { AnyColumnBuilder, BuilderSelectType, ColumnBuilder, ColumnConfig }
 import { Column } from './column';
 import type { AnyColumn } from './column';
 import type { TableConstraint } from './constraints';
+import { tableOfClass } from './entity-table';
+import type { EntityRow, MappedClass } from './entity-table';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
@@ -114,14 +116,23 @@ export type RowOf<T> = T extends TableBase<infer S, any> ? S : never;
 export type InsertOf<T> = T extends TableBase<any, infer I> ? I : never;
 
 /**
- * Define a table: `table('customers', { id: integer().primaryKey(), name: varchar(100).notNull() })`.
+ * Define a table: `table('customers', { id: integer().primaryKey(), name: varchar(100).notNull() })`,
+ * or get a mapped entity's table, typed by its properties: `table(User)`.
  */
+export function table<E>(entity: MappedClass<E>): Table<EntityRow<E>>;
 export function table<TCols extends ColumnDefs>(
   name: string,
   columns: TCols,
+  options?: TableOptions<Table<SelectRowOf<TCols>, InsertRowOf<TCols>>>,
+): Table<SelectRowOf<TCols>, InsertRowOf<TCols>>;
+export function table<TCols extends ColumnDefs>(
+  name: string | MappedClass,
+  columns?: TCols,
   options: TableOptions<Table<SelectRowOf<TCols>, InsertRowOf<TCols>>> = {},
-): Table<SelectRowOf<TCols>, InsertRowOf<TCols>> {
+): AnyTable {
+  if (typeof name === 'function') return tableOfClass(name);
   if (typeof name !== 'string' || name.length === 0) throw new InvalidArgumentError('table(): the name must be a non-empty string.');
+  if (!columns || typeof columns !== 'object') throw new InvalidArgumentError(`table ${name}: pass the columns as an object: table('${name}', { id: integer().primaryKey() }).`);
   if (Object.keys(columns).length === 0) throw new InvalidArgumentError(`table ${name}: define at least one column.`);
   const definitions: Record<string, ColumnConfig> = {};
   for (const [key, builder] of Object.entries(columns)) {
@@ -130,7 +141,7 @@ export function table<TCols extends ColumnDefs>(
     }
     definitions[key] = builder.config;
   }
-  return new TableBase(name, options.schema, undefined, Object.freeze(definitions), options.constraints) as Table<SelectRowOf<TCols>, InsertRowOf<TCols>>;
+  return new TableBase(name, options.schema, undefined, Object.freeze(definitions), options.constraints);
 }
 
 /** `alias(users, 'u2')`: the same table under another name, for self-joins. */
