@@ -1,4 +1,4 @@
-import { DataError } from '@athanor/core';
+import { DataError, decimalText, isNullish, toBigInt, toBuffer } from '@athanor/core';
 import type { SqlType, TypeCodec, TypeCodecs } from '@athanor/core';
 import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from '@athanor/core';
 
@@ -12,8 +12,6 @@ import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from '@
  * NULL passes through every codec.
  */
 
-const isNull = (v: unknown): v is null | undefined => v === null || v === undefined;
-
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint' || typeof value === 'string') return Number(value);
@@ -21,37 +19,15 @@ function toNumber(value: unknown): number {
   throw new DataError(`Expected a number; got ${typeof value}`);
 }
 
-function toBigInt(value: unknown): bigint {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw new DataError(`Expected an integer for a bigint column; got ${value}`);
-    return BigInt(value);
-  }
-  if (typeof value === 'string') {
-    try {
-      return BigInt(value);
-    } catch {
-      throw new DataError(`Expected an integer for a bigint column; got '${value}'`);
-    }
-  }
-  throw new DataError(`Expected a bigint; got ${typeof value}`);
-}
-
-function decimalText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  throw new DataError(`Expected a decimal string or number for a numeric column; got ${typeof value}`);
-}
-
 const number: TypeCodec = {
-  fromDriver: (v) => (typeof v === 'number' || isNull(v) ? v : toNumber(v)),
+  fromDriver: (v) => (typeof v === 'number' || isNullish(v) ? v : toNumber(v)),
 };
 
 const bigint: TypeCodec = {
   // Bound as a bigint so values beyond 2^53 reach SQLite exactly.
-  toDriver: (v) => (isNull(v) ? null : toBigInt(v)),
+  toDriver: (v) => (isNullish(v) ? null : toBigInt(v)),
   fromDriver: (v, type: SqlType) => {
-    if (isNull(v)) return null;
+    if (isNullish(v)) return null;
     const n = toBigInt(v);
     return type.bigintMode === 'string' ? n.toString() : n;
   },
@@ -79,51 +55,46 @@ function exactDecimal(value: unknown): string {
 
 const numeric: TypeCodec = {
   // Refused rather than rounded: a stored value must read back as written.
-  toDriver: (v) => (isNull(v) ? null : exactDecimal(v)),
+  toDriver: (v) => (isNullish(v) ? null : exactDecimal(v)),
   fromDriver: (v, type: SqlType) => {
-    if (isNull(v)) return null;
+    if (isNullish(v)) return null;
     if (typeof v === 'number' && type.scale !== undefined && Math.abs(v) < 1e21) return v.toFixed(type.scale);
     return decimalText(v);
   },
 };
 
 const boolean: TypeCodec = {
-  toDriver: (v) => (isNull(v) ? null : v ? 1 : 0),
-  fromDriver: (v) => (isNull(v) || typeof v === 'boolean' ? v : Number(v) !== 0),
+  toDriver: (v) => (isNullish(v) ? null : v ? 1 : 0),
+  fromDriver: (v) => (isNullish(v) || typeof v === 'boolean' ? v : Number(v) !== 0),
 };
 
 const date: TypeCodec = {
-  toDriver: (v) => (isNull(v) ? null : formatDate(v)),
-  fromDriver: (v) => (isNull(v) ? null : String(v)),
+  toDriver: (v) => (isNullish(v) ? null : formatDate(v)),
+  fromDriver: (v) => (isNullish(v) ? null : String(v)),
 };
 
 const timestamp: TypeCodec = {
-  toDriver: (v) => (isNull(v) ? null : toDate(v).toISOString()),
+  toDriver: (v) => (isNullish(v) ? null : toDate(v).toISOString()),
   fromDriver: (v) => {
-    if (isNull(v) || v instanceof Date) return v;
+    if (isNullish(v) || v instanceof Date) return v;
     return typeof v === 'string' ? parseTimestamp(v) : toDate(v);
   },
 };
 
 const time: TypeCodec = {
-  toDriver: (v) => (isNull(v) ? null : formatTime(v)),
-  fromDriver: (v) => (isNull(v) ? null : normalizeTime(String(v))),
+  toDriver: (v) => (isNullish(v) ? null : formatTime(v)),
+  fromDriver: (v) => (isNullish(v) ? null : normalizeTime(String(v))),
 };
 
 const json: TypeCodec = {
-  toDriver: (v) => (isNull(v) ? null : JSON.stringify(v)),
+  toDriver: (v) => (isNullish(v) ? null : JSON.stringify(v)),
   // A column declared JSON has NUMERIC affinity, so a top-level number comes back as a number.
   fromDriver: (v) => (typeof v === 'string' ? JSON.parse(v) : v),
 };
 
 const blob: TypeCodec = {
-  toDriver: (v) => {
-    if (isNull(v) || Buffer.isBuffer(v)) return v ?? null;
-    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    if (typeof v === 'string') return Buffer.from(v, 'utf8');
-    throw new DataError(`Expected a Buffer for a blob column; got ${typeof v}`);
-  },
-  fromDriver: (v) => (isNull(v) || Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8')),
+  toDriver: (v) => (isNullish(v) ? null : typeof v === 'string' ? Buffer.from(v, 'utf8') : toBuffer(v)),
+  fromDriver: (v) => (isNullish(v) || Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8')),
 };
 
 export const sqliteCodecs: TypeCodecs = Object.freeze({
