@@ -57,8 +57,10 @@ export interface Workload {
   /** As typed on the command line: 'W4-core', 'P1'… */
   readonly id: string;
   readonly title: string;
-  /** Why the workload does not run on a database, or undefined when it does. */
-  notApplicable?(db: DbId): string | undefined;
+  /** Why the workload does not run for a contender on a database, or undefined when it does. */
+  notApplicable?(db: DbId, contender: string): string | undefined;
+  /** How the workload runs on a database, when that needs saying next to its table. */
+  note?(db: DbId, sizes: Sizes): string | undefined;
   /** The statements one run issues, per contender, when the workload implies a number. */
   expectedStatements?(sizes: Sizes, db: DbId, contender: string): number | undefined;
   /** Implementations keyed by contender id. */

@@ -18,7 +18,7 @@ export class MysqlDialect implements Dialect {
   readonly adapter: DialectAdapter;
   readonly codecs = mysqlCodecs;
   readonly defaultPoolSize = 5;
-  private quoter?: MysqlCompiler;
+  private compiler?: MysqlCompiler;
 
   constructor(readonly flavor: MysqlFlavor = 'mysql') {
     this.adapter = flavor === 'mariadb' ? mariadbAdapter : mysqlAdapter;
@@ -26,11 +26,12 @@ export class MysqlDialect implements Dialect {
   }
 
   compile(node: unknown): CompiledQuery {
-    return new MysqlCompiler(this).compile(node as Parameters<MysqlCompiler['compile']>[0]);
+    // One compiler per dialect: compiling is synchronous, and its decoder and column caches stay warm.
+    return (this.compiler ??= new MysqlCompiler(this)).compile(node as Parameters<MysqlCompiler['compile']>[0]);
   }
 
   quoteIdentifier(name: string): string {
-    return (this.quoter ??= new MysqlCompiler(this)).quoteIdentifier(name);
+    return (this.compiler ??= new MysqlCompiler(this)).quoteIdentifier(name);
   }
 
   createDriver(config: ConnectionConfig): MysqlDriver {

@@ -14,14 +14,15 @@ export class PostgresDialect implements Dialect {
   readonly defaultPoolSize = 5;
   /** After an error PostgreSQL refuses every statement until ROLLBACK (25P02). */
   readonly abortsTransactionOnError = true;
-  private quoter?: PostgresCompiler;
+  private compiler?: PostgresCompiler;
 
   compile(node: unknown): CompiledQuery {
-    return new PostgresCompiler(this).compile(node as Parameters<PostgresCompiler['compile']>[0]);
+    // One compiler per dialect: compiling is synchronous, and its decoder and column caches stay warm.
+    return (this.compiler ??= new PostgresCompiler(this)).compile(node as Parameters<PostgresCompiler['compile']>[0]);
   }
 
   quoteIdentifier(name: string): string {
-    return (this.quoter ??= new PostgresCompiler(this)).quoteIdentifier(name);
+    return (this.compiler ??= new PostgresCompiler(this)).quoteIdentifier(name);
   }
 
   createDriver(config: ConnectionConfig): PostgresDriver {

@@ -60,6 +60,8 @@ export function clientConfig(config: ConnectionConfig): ClientConfig {
   };
 }
 
+const PREPARED_CAPACITY = 256;
+
 export class PostgresConnection implements DriverConnection {
   readonly id = nextConnectionId++;
   private readonly deadListeners: ((error: unknown) => void)[] = [];
@@ -88,12 +90,38 @@ export class PostgresConnection implements DriverConnection {
     }
   }
 
+  /**
+   * Statements with parameters are prepared once per connection under a name, so the server
+   * parses and plans them once (an unnamed statement costs a Parse every time: about twice the
+   * round trip for a primary-key read). The first PREPARED_CAPACITY distinct texts get names;
+   * later ones run unnamed rather than growing the server's memory without bound.
+   */
+  private readonly preparedNames = new Map<string, string>();
+
+  private nameFor(sql: string, params: readonly unknown[]): string | undefined {
+    if (params.length === 0) return undefined;
+    let name = this.preparedNames.get(sql);
+    if (name === undefined && this.preparedNames.size < PREPARED_CAPACITY) {
+      name = `ath_${this.preparedNames.size + 1}`;
+      this.preparedNames.set(sql, name);
+    }
+    return name || undefined;
+  }
+
   async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
-    // Without parameters pg uses the simple protocol, which may run several statements and
-    // answer with one result each; the last one is the statement's result.
-    const raw = (await this.client.query({ text: sql, values: params as unknown[], rowMode: 'array' })) as
-      | QueryArrayResult
-      | QueryArrayResult[];
+    const name = this.nameFor(sql, params);
+    let raw: QueryArrayResult | QueryArrayResult[];
+    try {
+      // Without parameters pg uses the simple protocol, which may run several statements and
+      // answer with one result each; the last one is the statement's result.
+      raw = (await this.client.query({ text: sql, values: params as unknown[], rowMode: 'array', name })) as QueryArrayResult | QueryArrayResult[];
+    } catch (error) {
+      // A table replaced under a prepared statement (DDL) changes its result type; PostgreSQL
+      // then refuses the cached plan. Run it unnamed from now on.
+      if (name === undefined || (error as { code?: string }).code !== '0A000') throw error;
+      this.preparedNames.set(sql, '');
+      raw = (await this.client.query({ text: sql, values: params as unknown[], rowMode: 'array' })) as QueryArrayResult | QueryArrayResult[];
+    }
     const result = Array.isArray(raw) ? raw[raw.length - 1] : raw;
     if (result === undefined) return { rows: [], columns: [], rowCount: 0 };
     const columns = result.fields.map((f) => f.name);

@@ -16,14 +16,15 @@ export class SqliteDialect implements Dialect {
   // better-sqlite3 blocks the event loop while it waits on a lock another connection holds, so
   // extra connections to one file would stall the process rather than add concurrency.
   readonly defaultMaxOverflow = 0;
-  private quoter?: SqliteCompiler;
+  private compiler?: SqliteCompiler;
 
   compile(node: unknown): CompiledQuery {
-    return new SqliteCompiler(this).compile(node as Parameters<SqliteCompiler['compile']>[0]);
+    // One compiler per dialect: compiling is synchronous, and its decoder and column caches stay warm.
+    return (this.compiler ??= new SqliteCompiler(this)).compile(node as Parameters<SqliteCompiler['compile']>[0]);
   }
 
   quoteIdentifier(name: string): string {
-    return (this.quoter ??= new SqliteCompiler(this)).quoteIdentifier(name);
+    return (this.compiler ??= new SqliteCompiler(this)).quoteIdentifier(name);
   }
 
   createDriver(config: ConnectionConfig): SqliteDriver {

@@ -1,9 +1,15 @@
 /**
- * A bounded least-recently-used map. A Map iterates in insertion order, so re-inserting on
- * every hit keeps the least recently used entry first, where eviction finds it.
+ * A bounded cache that evicts entries not used recently (the CLOCK approximation of LRU).
+ * A hit only sets a flag: re-inserting into a Map on every hit, as an exact LRU does, costs
+ * more than the prepared statement lookup it guards.
  */
+interface Slot<V> {
+  value: V;
+  used: boolean;
+}
+
 export class LruCache<K, V> {
-  private readonly entries = new Map<K, V>();
+  private readonly entries = new Map<K, Slot<V>>();
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`LRU capacity must be an integer >= 0; got ${capacity}`);
@@ -14,20 +20,34 @@ export class LruCache<K, V> {
   }
 
   get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
+    const slot = this.entries.get(key);
+    if (slot === undefined) return undefined;
+    slot.used = true;
+    return slot.value;
   }
 
   set(key: K, value: V): void {
     if (this.capacity === 0) return;
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as K);
+    const slot = this.entries.get(key);
+    if (slot !== undefined) {
+      slot.value = value;
+      slot.used = true;
+      return;
+    }
+    if (this.entries.size >= this.capacity) this.evictOne();
+    this.entries.set(key, { value, used: false });
+  }
+
+  /** Oldest first; a used entry gets a second chance at the back of the line. */
+  private evictOne(): void {
+    for (;;) {
+      const first = this.entries.entries().next();
+      if (first.done) return;
+      const [key, slot] = first.value;
+      this.entries.delete(key);
+      if (!slot.used) return;
+      slot.used = false;
+      this.entries.set(key, slot);
     }
   }
 

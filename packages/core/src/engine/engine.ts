@@ -1,8 +1,9 @@
 import { ConfigurationError } from '../errors/errors';
+import { type ArrayQueryable, decodeRows } from './array-results';
 import type { Compilable, CompiledQuery } from '../sql/dialect';
 import { Connection } from './connection';
 import { makeConnector } from './connector';
-import type { ConnectionConfig, Dialect, DriverResult } from './driver';
+import type { ConnectionConfig, Dialect, DriverResult, DriverRowBatch } from './driver';
 import type { EngineOptions } from './engine-options';
 import { EngineView, ReadScope } from './engine-views';
 import { type EngineEventName, type EngineListener, EventHub } from './events';
@@ -26,7 +27,7 @@ export type Route = 'auto' | 'primary';
  * The entry point to a database: a pool of connections (plus optional read replicas), and
  * the statements, transactions, events and stats on top of it. Create with `createEngine`.
  */
-export class Engine implements Queryable, AsyncDisposable {
+export class Engine implements Queryable, ArrayQueryable, AsyncDisposable {
   readonly dialect: Dialect;
   readonly pool: Pool;
   /** The URL with its password hidden. */
@@ -110,6 +111,37 @@ export class Engine implements Queryable, AsyncDisposable {
 
   async *stream<R>(stmt: Compilable<R>, options?: StreamOptions): AsyncGenerator<R, void, undefined> {
     yield* this.streamRouted<R>(stmt.compile(this.dialect), 'auto', batchSizeOf(options));
+  }
+
+  /**
+   * A compiled statement's rows as arrays in select-list order, decoded in place by
+   * `compiled.columns`: the lower-level read the ORM hydrates entities from.
+   */
+  async executeArrays(compiled: CompiledQuery, route: Route = 'auto'): Promise<unknown[][]> {
+    const runner = this.runner;
+    if (this.replicas !== undefined || route !== 'auto' || !runner.quiet) {
+      return decodeRows((await this.executeRouted(compiled, route)).rows, compiled.columns);
+    }
+    // The same fast path as execute(): the driver awaited right here.
+    const pool = this.pool;
+    const entry = pool.tryTake() ?? (await pool.acquire());
+    const start = performance.now();
+    let result: DriverResult;
+    try {
+      result = await entry.conn.execute(compiled.sql, compiled.params);
+    } catch (error) {
+      const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
+      void pool.release(entry);
+      throw failure;
+    }
+    runner.stats.record(performance.now() - start);
+    void pool.release(entry);
+    return decodeRows(result.rows, compiled.columns);
+  }
+
+  /** A compiled statement's rows in batches of decoded arrays (server-side cursors where the driver has them). */
+  async *streamArrays(compiled: CompiledQuery, batchSize: number, route: Route = 'auto'): AsyncGenerator<unknown[][], void, undefined> {
+    for await (const batch of this.streamBatches(compiled, route, batchSize)) yield decodeRows(batch, compiled.columns);
   }
 
   /** Run statements in order in one transaction on one connection; all or nothing. */
@@ -206,13 +238,18 @@ export class Engine implements Queryable, AsyncDisposable {
 
   /** @internal */
   async *streamRouted<R>(compiled: CompiledQuery, route: Route, batchSize: number): AsyncGenerator<R, void, undefined> {
+    for await (const batch of this.streamBatches(compiled, route, batchSize)) yield* buildBatch(compiled, batch) as R[];
+  }
+
+  /** Non-empty driver batches, on a replica when `route` allows. */
+  private async *streamBatches(compiled: CompiledQuery, route: Route, batchSize: number): AsyncGenerator<DriverRowBatch, void, undefined> {
     const replica =
       this.replicas !== undefined && route === 'auto' && isReadOnly(compiled) ? this.replicas.pick() : undefined;
     const pool = replica?.pool ?? this.pool;
     const entry = pool.tryTake() ?? (await pool.acquire());
     try {
       for await (const batch of this.runner.stream(entry, compiled.sql, compiled.params, batchSize)) {
-        if (batch.length !== 0) yield* buildBatch(compiled, batch) as R[];
+        if (batch.length !== 0) yield batch;
       }
     } catch (error) {
       if (replica !== undefined && classificationOf(error)?.disconnect) this.replicaDown(this.replicas!, replica, error);

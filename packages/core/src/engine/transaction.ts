@@ -1,5 +1,6 @@
 import { CommitOutcomeUnknownError, ConfigurationError, TransactionStateError } from '../errors/errors';
-import type { Compilable } from '../sql/dialect';
+import type { Compilable, CompiledQuery } from '../sql/dialect';
+import { type ArrayQueryable, decodeRows } from './array-results';
 import type { BeginOptions, Dialect, DriverResult } from './driver';
 import type { PoolEntry } from './pool';
 import { batchSizeOf, type Queryable, type RunResult, type StreamOptions, type TransactionOptions } from './queryable';
@@ -21,7 +22,7 @@ interface TreeState {
  * A transaction on one pooled connection, or a savepoint nested in one. Obtained from
  * `engine.transaction(fn)` / `connection.begin()`; nested blocks via `tx.transaction(fn)`.
  */
-export class Transaction implements Queryable {
+export class Transaction implements Queryable, ArrayQueryable {
   private state: TxState = 'active';
   private child: Transaction | undefined = undefined;
 
@@ -78,6 +79,25 @@ export class Transaction implements Queryable {
       for await (const batch of this.runner.stream(this.entry, compiled.sql, compiled.params, batchSize)) {
         if (batch.length === 0) continue;
         yield* buildBatch(compiled, batch) as R[];
+      }
+    } catch (error) {
+      this.noteFailure(error);
+      throw error;
+    }
+  }
+
+  /** A compiled statement's rows as decoded arrays (see Engine.executeArrays). */
+  async executeArrays(compiled: CompiledQuery): Promise<unknown[][]> {
+    this.ensureUsable();
+    return decodeRows((await this.send(compiled.sql, compiled.params)).rows, compiled.columns);
+  }
+
+  /** A compiled statement's rows in batches of decoded arrays. */
+  async *streamArrays(compiled: CompiledQuery, batchSize: number): AsyncGenerator<unknown[][], void, undefined> {
+    this.ensureUsable();
+    try {
+      for await (const batch of this.runner.stream(this.entry, compiled.sql, compiled.params, batchSize)) {
+        if (batch.length !== 0) yield decodeRows(batch, compiled.columns);
       }
     } catch (error) {
       this.noteFailure(error);

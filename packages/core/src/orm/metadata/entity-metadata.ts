@@ -22,6 +22,7 @@ export interface ColumnProperty {
   /** Column name in the database. */
   readonly column: string;
   readonly type: SqlType;
+  /** As the entity sees it; a single-table subclass's own columns are nullable in the shared table. */
   readonly nullable: boolean;
   readonly primary: boolean;
   readonly autoIncrement: boolean;
@@ -36,6 +37,13 @@ export interface ColumnProperty {
   readonly updatedAt: boolean;
   /** The foreign-key column of a to-one relationship (`authorId` for `author`), if it is one. */
   readonly foreignKeyOf?: string;
+  /**
+   * Whether the value lives in an instance property of this name. False for foreign-key
+   * columns (the value is the relationship's `Ref` id: `post.author.id`) and for a
+   * single-table discriminator column the class does not declare (the value follows from
+   * the class: `InheritanceMetadata.value`).
+   */
+  readonly instance: boolean;
 }
 
 export interface RelationProperty {
@@ -59,11 +67,16 @@ export interface RelationProperty {
   readonly orderBy?: Readonly<Record<string, 'asc' | 'desc'>>;
 }
 
+/**
+ * "Owner" here is the entity declaring the relationship property: on the inverse side
+ * (`mappedBy`) the same table appears with the two column lists swapped. Columns are given as
+ * keys of `table` (`table.$column(key)`); for a generated table the keys are the column names.
+ */
 export interface JoinTableMetadata {
   readonly table: AnyTable;
-  /** Columns referencing the owner's primary key. */
+  /** Columns referencing the owner's primary key, aligned with it. */
   readonly ownerColumns: readonly string[];
-  /** Columns referencing the target's primary key. */
+  /** Columns referencing the target's primary key, aligned with it. */
   readonly targetColumns: readonly string[];
   /** An explicit association entity, when the join table is mapped as one. */
   readonly entity?: EntityMetadata;
@@ -92,6 +105,7 @@ export interface EntityMetadata {
   readonly schema?: string;
   /** The Core table, typed loosely here; `table(Entity)` gives the typed view. */
   readonly table: AnyTable;
+  /** Every mapped property by name: columns (foreign keys such as `authorId` included) and relationships. */
   readonly properties: ReadonlyMap<string, PropertyMetadata>;
   /** Column properties in table order. */
   readonly columns: readonly ColumnProperty[];

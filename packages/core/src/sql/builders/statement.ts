@@ -41,9 +41,18 @@ export type RowOfSelection<S extends readonly unknown[]> = S extends [infer T ex
       : never;
 
 /** Normalize a select list (a table, `{ alias: expr }`, or columns) into select items. */
-export function selectionItems(what: string, selection: readonly unknown[]): SelectItemNode[] {
+/** A table's select list is the same every time: built once, so compiled column lists can be shared. */
+const tableItems = new WeakMap<AnyTable, readonly SelectItemNode[]>();
+
+export function selectionItems(what: string, selection: readonly unknown[]): readonly SelectItemNode[] {
   if (selection.length === 1 && isTable(selection[0])) {
-    return selection[0].$columns.map((c) => node({ expr: c.node, alias: c.key, type: c.type }));
+    const t = selection[0];
+    let items = tableItems.get(t);
+    if (items === undefined) {
+      items = Object.freeze(t.$columns.map((c) => node({ expr: c.node, alias: c.key, type: c.type })));
+      tableItems.set(t, items);
+    }
+    return items;
   }
   if (selection.length === 1 && !isExpression(selection[0]) && typeof selection[0] === 'object' && selection[0] !== null) {
     return Object.entries(selection[0] as Record<string, unknown>).map(([alias, expr]) => {

@@ -31,7 +31,7 @@ const NO_DECODE = Symbol('no decode');
 export abstract class ExpressionCompiler {
   protected sql = '';
   protected params: unknown[] = [];
-  protected resultColumns: ResultColumn[] | undefined;
+  protected resultColumns: readonly ResultColumn[] | undefined;
   /** Set by the outermost SELECT when it takes no row locks. */
   protected readOnly = false;
   /** DDL cannot carry bound parameters: defaults and checks are rendered as escaped literals. */
@@ -97,8 +97,17 @@ export abstract class ExpressionCompiler {
     }
   }
 
+  /** Identifiers repeat across statements; quoting each once keeps compiling cheap. */
+  private readonly quoted = new Map<string, string>();
+
   protected q(name: string): string {
-    return this.quoteIdentifier(name);
+    let out = this.quoted.get(name);
+    if (out === undefined) {
+      out = this.quoteIdentifier(name);
+      if (this.quoted.size >= 10_000) this.quoted.clear();
+      this.quoted.set(name, out);
+    }
+    return out;
   }
 
   protected codec(type: SqlType): TypeCodec | undefined {

@@ -1,8 +1,17 @@
 import { InvalidArgumentError } from '../../errors/errors';
 import type * as N from '../ast';
+import type { ResultColumn } from '../dialect';
+import type { SqlType } from '../types/sql-type';
 import { ExpressionCompiler } from './expression-compiler';
 
 type NodeOf<K extends N.RootNode['kind']> = Extract<N.RootNode, { kind: K }>;
+
+const MAX_COLUMN_LISTS = 2000;
+
+/** Everything about a type that its decoder depends on. */
+function typeSignature(t: SqlType | undefined): string {
+  return t === undefined ? '' : `${t.kind}:${t.bigintMode ?? ''}:${t.scale ?? ''}:${t.precision ?? ''}`;
+}
 
 /** SELECT, compound queries, INSERT, UPDATE and DELETE in ANSI form. */
 export abstract class QueryCompiler extends ExpressionCompiler {
@@ -22,12 +31,34 @@ export abstract class QueryCompiler extends ExpressionCompiler {
     return this.depth === 1;
   }
 
+  /**
+   * Result-column lists are shared between compilations of the same shape, so what the engine
+   * caches per list (its generated row builder) is built once per shape, not once per call.
+   */
+  private readonly columnLists = new Map<string, readonly ResultColumn[]>();
+  private readonly columnsByItems = new WeakMap<readonly N.SelectItemNode[], readonly ResultColumn[]>();
+
   protected setResultColumns(items: readonly N.SelectItemNode[]): void {
     if (!this.isOutermost()) return;
-    this.resultColumns = items.map((item) => {
-      const decode = this.decoderFor(item.type);
-      return decode ? { key: item.alias, decode } : { key: item.alias };
-    });
+    const known = this.columnsByItems.get(items);
+    if (known !== undefined) {
+      this.resultColumns = known;
+      return;
+    }
+    let signature = '';
+    for (const item of items) signature += `${item.alias}\u0000${typeSignature(item.type)}\u0001`;
+    let columns = this.columnLists.get(signature);
+    if (columns === undefined) {
+      columns = items.map((item) => {
+        const decode = this.decoderFor(item.type);
+        return decode ? { key: item.alias, decode } : { key: item.alias };
+      });
+      Object.freeze(columns);
+      if (this.columnLists.size >= MAX_COLUMN_LISTS) this.columnLists.clear();
+      this.columnLists.set(signature, columns);
+    }
+    if (Object.isFrozen(items)) this.columnsByItems.set(items, columns);
+    this.resultColumns = columns;
   }
 
   protected withClause(w: N.WithNode | undefined): void {

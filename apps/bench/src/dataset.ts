@@ -1,0 +1,69 @@
+/**
+ * Deterministic bench data: N users and 5 posts per user, written once per database before
+ * the workloads run (untimed), through Athanor Core in one transaction.
+ */
+import { createEngine, insert, sql } from '@athanor/core';
+import type { Sizes } from './model';
+import { metadata, posts, users } from './schema';
+import type { Target } from './targets';
+
+export const USERS_AT_SCALE_1 = 10_000;
+export const POSTS_PER_USER = 5;
+const SEED_CHUNK = 500;
+
+export function sizesFor(scale: number): Sizes {
+  if (!(scale > 0)) throw new Error(`--scale must be a positive number (got ${scale})`);
+  const userCount = Math.max(20, Math.round(USERS_AT_SCALE_1 * scale));
+  return { scale, users: userCount, posts: userCount * POSTS_PER_USER };
+}
+
+const WORDS = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua'.split(' ');
+
+export function userRow(i: number): typeof users.$inferInsert {
+  return { id: i, username: `user${i}`, email: `user${i}@example.com`, age: i % 10 === 0 ? null : 18 + (i % 60) };
+}
+
+export function postRow(j: number, userCount: number): typeof posts.$inferInsert {
+  const words: string[] = [];
+  for (let k = 0; k < 20 + (j % 15); k++) words.push(WORDS[(j * 7 + k * 3) % WORDS.length]!);
+  return { id: j, authorId: ((j - 1) % userCount) + 1, title: `Post ${j}`, body: words.join(' '), views: (j * 37) % 1000 };
+}
+
+/**
+ * `count` distinct keys from 1..max in a scattered order: i·stride mod max with a prime
+ * stride that does not divide max, so neighbours in the sequence are far apart in the index.
+ */
+export function scatteredKeys(count: number, max: number): number[] {
+  if (count > max) throw new Error(`cannot pick ${count} distinct keys from ${max}`);
+  const stride = [7919, 7907, 7901].find((p) => max % p !== 0)!;
+  const keys = new Array<number>(count);
+  for (let i = 0; i < count; i++) keys[i] = ((i * stride) % max) + 1;
+  return keys;
+}
+
+async function insertChunked<T>(total: number, row: (i: number) => T, write: (rows: T[]) => unknown): Promise<void> {
+  for (let start = 1; start <= total; start += SEED_CHUNK) {
+    const rows: T[] = [];
+    for (let i = start; i < start + SEED_CHUNK && i <= total; i++) rows.push(row(i));
+    await write(rows);
+  }
+}
+
+/** Drop and recreate the bench tables and fill them. */
+export async function seed(target: Target, sizes: Sizes): Promise<void> {
+  const engine = createEngine(target.url, { pool: { size: 1, maxOverflow: 0 } });
+  try {
+    await metadata.dropAll(engine, { ifExists: true });
+    await metadata.createAll(engine);
+    await engine.transaction(async (tx) => {
+      await insertChunked(sizes.users, userRow, (rows) => tx.execute(insert(users).values(rows)));
+      await insertChunked(sizes.posts, (j) => postRow(j, sizes.users), (rows) => tx.execute(insert(posts).values(rows)));
+    });
+    // Fresh statistics, so the planner sees the real table sizes.
+    if (target.id === 'postgres') await engine.execute(sql`ANALYZE users, posts`);
+    if (target.id === 'mysql') await engine.execute(sql`ANALYZE TABLE users, posts`);
+    if (target.id === 'sqlite') await engine.execute(sql`ANALYZE`);
+  } finally {
+    await engine.dispose();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * W4-core: 5,000 sequential primary-key reads of distinct, scattered keys from the 10k-row
+ * users table. Athanor Core builds and runs `select(users).where(users.id.eq(id))` per read
+ * (the way its docs teach); the raw drivers run one prepared statement.
+ */
+import { select } from '@athanor/core';
+import { benchEngine } from '../contenders/athanor';
+import { scatteredKeys } from '../dataset';
+import type { Implementation, Inspection, Sizes, Workload } from '../model';
+import { mysqlConnection, openSqlite, pgClient } from '../raw-drivers';
+import { pgPlaceholders, RAW_SQL, users } from '../schema';
+
+const READS_AT_SCALE_1 = 5_000;
+
+export function readsFor(sizes: Sizes): number {
+  return Math.min(sizes.users, Math.max(1, Math.round(READS_AT_SCALE_1 * sizes.scale)));
+}
+
+interface Outcome {
+  found: number;
+  idSum: number;
+}
+
+const inspect = (o: Outcome): Inspection => ({ check: `${o.found} rows, id sum ${o.idSum}` });
+
+const raw: Implementation = async ({ target, sizes, counter }) => {
+  const keys = scatteredKeys(readsFor(sizes), sizes.users);
+  switch (target.id) {
+    case 'sqlite': {
+      const db = openSqlite(target);
+      const stmt = db.prepare<[number], { id: number }>(RAW_SQL.userById);
+      return {
+        async run(): Promise<Outcome> {
+          let found = 0;
+          let idSum = 0;
+          for (const id of keys) {
+            const row = stmt.get(id);
+            counter.add();
+            if (row !== undefined) {
+              found++;
+              idSum += row.id;
+            }
+          }
+          return { found, idSum };
+        },
+        inspect,
+        teardown: async () => void db.close(),
+      };
+    }
+    case 'postgres': {
+      const client = await pgClient(target);
+      const text = pgPlaceholders(RAW_SQL.userById);
+      return {
+        async run(): Promise<Outcome> {
+          let found = 0;
+          let idSum = 0;
+          for (const id of keys) {
+            const { rows } = await client.query<{ id: number }>({ name: 'bench_user_by_id', text, values: [id] });
+            counter.add();
+            if (rows.length > 0) {
+              found++;
+              idSum += rows[0]!.id;
+            }
+          }
+          return { found, idSum };
+        },
+        inspect,
+        teardown: () => client.end(),
+      };
+    }
+    case 'mysql': {
+      const conn = await mysqlConnection(target);
+      return {
+        async run(): Promise<Outcome> {
+          let found = 0;
+          let idSum = 0;
+          for (const id of keys) {
+            const [rows] = await conn.execute(RAW_SQL.userById, [id]);
+            counter.add();
+            const list = rows as { id: number }[];
+            if (list.length > 0) {
+              found++;
+              idSum += list[0]!.id;
+            }
+          }
+          return { found, idSum };
+        },
+        inspect,
+        teardown: () => conn.end(),
+      };
+    }
+  }
+};
+
+const athanor: Implementation = async (ctx) => {
+  const keys = scatteredKeys(readsFor(ctx.sizes), ctx.sizes.users);
+  const engine = benchEngine(ctx);
+  return {
+    async run(): Promise<Outcome> {
+      let found = 0;
+      let idSum = 0;
+      for (const id of keys) {
+        const rows = await engine.execute(select(users).where(users.id.eq(id)));
+        if (rows.length > 0) {
+          found++;
+          idSum += rows[0]!.id;
+        }
+      }
+      return { found, idSum };
+    },
+    inspect,
+    teardown: () => engine.dispose(),
+  };
+};
+
+export const w4CorePkReads: Workload = {
+  id: 'W4-core',
+  title: '5,000 sequential primary-key reads (scattered keys, users table)',
+  expectedStatements: (sizes) => readsFor(sizes),
+  implementations: { raw, athanor },
+};

@@ -1,0 +1,58 @@
+import type { CompiledQuery, ResultColumn } from '../sql/dialect';
+
+/**
+ * Results as row arrays in select-list order, for callers that build their own objects (the
+ * ORM's hydrators): no row objects are made, and values are decoded in place by the
+ * statement's result columns. The ORM compiles its statements once and passes the same
+ * `columns` array every time, with decoders built once.
+ */
+export interface ArrayQueryable {
+  /** Run a compiled statement; its rows as decoded arrays. */
+  executeArrays(compiled: CompiledQuery): Promise<unknown[][]>;
+  /** Stream a compiled statement's rows in batches of decoded arrays. */
+  streamArrays(compiled: CompiledQuery, batchSize: number): AsyncGenerator<unknown[][], void, undefined>;
+}
+
+interface DecodePlan {
+  readonly slots: readonly number[];
+  readonly decoders: readonly ((value: unknown) => unknown)[];
+}
+
+const NOTHING_TO_DECODE: DecodePlan = Object.freeze({ slots: [], decoders: [] });
+/** Plans per result-column list: the ORM passes the same list for every execution of a statement. */
+const plans = new WeakMap<readonly ResultColumn[], DecodePlan>();
+
+function planOf(columns: readonly ResultColumn[]): DecodePlan {
+  let plan = plans.get(columns);
+  if (plan === undefined) {
+    const slots: number[] = [];
+    const decoders: ((value: unknown) => unknown)[] = [];
+    for (let c = 0; c < columns.length; c++) {
+      const decode = columns[c]!.decode;
+      if (decode === undefined) continue;
+      slots.push(c);
+      decoders.push(decode);
+    }
+    plan = slots.length === 0 ? NOTHING_TO_DECODE : { slots, decoders };
+    plans.set(columns, plan);
+  }
+  return plan;
+}
+
+/** Decode `rows` in place by `columns` (a column without a decoder passes through); returns `rows`. */
+export function decodeRows(rows: unknown[][], columns: readonly ResultColumn[] | undefined): unknown[][] {
+  if (columns === undefined || rows.length === 0) return rows;
+  const { slots, decoders } = planOf(columns);
+  const width = slots.length;
+  if (width === 0) return rows;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    for (let k = 0; k < width; k++) {
+      const c = slots[k]!;
+      const value = row[c];
+      // SQL NULL stays null: decoders only ever see real values.
+      if (value !== null && value !== undefined) row[c] = decoders[k]!(value);
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,109 @@
+import type { EntityMetadata } from '../metadata/entity-metadata';
+import type { IdentityKey } from './identity-key';
+
+/**
+ * SQLAlchemy's object states. `transient`: never in a session; `pending`: added, not yet
+ * inserted; `persistent`: has a row and is in a session's identity map; `deleted`: deleted in
+ * a flush not yet committed; `detached`: has a row but its session let go of it.
+ */
+export type EntityStatus = 'transient' | 'pending' | 'persistent' | 'deleted' | 'detached';
+
+/** What a state knows of its session: whether it is still open (closing detaches every instance at once). */
+export interface SessionLink {
+  readonly isClosed: boolean;
+}
+
+/**
+ * What a session knows about one entity instance: its mapping, identity, the values it was
+ * loaded (or last flushed) with, and where the identity map holds it. The unit of work reads
+ * and extends this; one object per instance, created by hydration or by `add`.
+ */
+export class InstanceState {
+  /** The concrete class's metadata (a single-table subclass's own, not the root's). */
+  meta: EntityMetadata;
+  /** The identity within the root entity, once the row exists. */
+  key: IdentityKey | undefined;
+  /**
+   * Column values as loaded or last flushed, aligned with `meta.columns` (instance or not:
+   * foreign keys and the discriminator are here too). Compared with current values to find
+   * what changed.
+   */
+  snapshot: unknown[] | undefined;
+  private ownStatus: EntityStatus;
+  /** Loaded values are stale: the next load of this row through the session overwrites them. */
+  expired: boolean;
+  /** The session whose identity map holds the instance. */
+  session: SessionLink | undefined;
+  /** @internal The identity map's weak group holding the instance, and its index in it. */
+  group: (object | undefined)[] | undefined;
+  /** @internal */
+  index: number;
+  /** Held strongly by the identity map (new and changed objects), not only weakly. */
+  pinned: boolean;
+
+  constructor(meta: EntityMetadata, key: IdentityKey | undefined, snapshot: unknown[] | undefined, status: EntityStatus) {
+    this.meta = meta;
+    this.key = key;
+    this.snapshot = snapshot;
+    this.ownStatus = status;
+    this.expired = false;
+    this.session = undefined;
+    this.group = undefined;
+    this.index = 0;
+    this.pinned = false;
+  }
+
+  /** The instance's state; `detached` once its session is closed (closing is O(1): nothing is visited). */
+  get status(): EntityStatus {
+    const session = this.session;
+    return session !== undefined && session.isClosed ? 'detached' : this.ownStatus;
+  }
+
+  set status(status: EntityStatus) {
+    this.ownStatus = status;
+  }
+
+  /** Describe the instance for messages: `User#1`. */
+  toString(): string {
+    return `${this.meta.name}#${this.key === undefined ? '(new)' : String(this.key)}`;
+  }
+}
+
+/**
+ * The state is kept on the instance in a private field stamped on it (a base class whose
+ * constructor returns the instance lets a class add its private field to any object). Unlike a
+ * symbol property it is invisible to spreads, JSON, `Object.keys`, equality in tests and
+ * `console.log`, so `{ ...user }` is a plain copy; unlike a WeakMap it costs what a property
+ * store costs (measured: 50k stamps in ~0.3 ms; a WeakMap takes ~10-25 ms).
+ */
+const Stamp = function stamp(target: object): object {
+  return target;
+} as unknown as new (target: object) => object;
+
+class StateSlot extends Stamp {
+  #state: InstanceState;
+
+  private constructor(target: object, state: InstanceState) {
+    super(target);
+    this.#state = state;
+  }
+
+  static read(target: object): InstanceState | undefined {
+    return #state in target ? (target as StateSlot).#state : undefined;
+  }
+
+  static write(target: object, state: InstanceState): void {
+    if (#state in target) (target as StateSlot).#state = state;
+    else new StateSlot(target, state);
+  }
+}
+
+/** The state of an instance a session knows, or undefined for a plain object. */
+export function stateOf(instance: object): InstanceState | undefined {
+  return instance !== null && typeof instance === 'object' ? StateSlot.read(instance) : undefined;
+}
+
+/** @internal Tie a state to its instance (replacing an earlier one). */
+export function attachState(instance: object, state: InstanceState): void {
+  StateSlot.write(instance, state);
+}

@@ -1,0 +1,81 @@
+// The ORM's public surface. Importing it also adds createAll/dropAll to Engine.
+import './metadata/engine-schema';
+
+export type {
+  CascadeOption,
+  ColumnProperty,
+  EntityClass,
+  EntityMetadata,
+  InheritanceMetadata,
+  JoinTableMetadata,
+  LifecycleEvent,
+  LoadingStrategy,
+  PropertyMetadata,
+  RelationProperty,
+} from './metadata/entity-metadata';
+export type {
+  ColumnOptions,
+  ColumnTypeName,
+  ColumnTypeSpec,
+  EntityOptions,
+  IndexOptions,
+  InverseOneToOneOptions,
+  JoinTableOptions,
+  ManyToManyOptions,
+  ManyToOneOptions,
+  MappedByToMany,
+  MappedByToOne,
+  OnDeleteOption,
+  OneToManyOptions,
+  OneToOneOptions,
+  OrderByOf,
+  PrimaryKeyOptions,
+  RegistryOptions,
+  TimestampOptions,
+  VersionOptions,
+  ViaOptions,
+} from './metadata/decorator-options';
+export { Entity } from './metadata/entity-decorator';
+export { Column, CreatedAt, PrimaryKey, UpdatedAt, Version } from './metadata/column-decorators';
+export { ManyToMany, ManyToOne, OneToMany, OneToOne } from './metadata/relation-decorators';
+export { Index, Unique } from './metadata/index-decorators';
+export { AfterDelete, AfterInsert, AfterLoad, AfterUpdate, BeforeDelete, BeforeInsert, BeforeUpdate } from './metadata/hook-decorators';
+export { defaultRegistry, metadataOf, Registry, registryOf, tablesOf } from './metadata/registry';
+export { defaultNamingStrategy, pluralize, PreserveNamingStrategy, singularize, snakeCase, SnakeCaseNamingStrategy } from './metadata/naming-strategy';
+export type { NamingStrategy, SnakeCaseNamingOptions } from './metadata/naming-strategy';
+export { createSchema, dropSchema, schemaOf } from './metadata/schema';
+export type { CreateSchemaOptions, DropSchemaOptions, SchemaSource } from './metadata/schema';
+export { bindRelations, createInstance, refFor, relationInitializer } from './metadata/instances';
+export { isRef, ref, Ref } from './relations/ref';
+export type { RelationSite } from './relations/ref';
+export { Collection, isCollection } from './relations/collection';
+
+// ---- Session: read side (identity map, hydration, typed queries) ----
+import './session/engine-session';
+export { Session } from './session/session';
+export { ReadOnlySessionError, SessionClosedError } from './session/session-options';
+export type { PrimaryKeyInput, ScopedSessionOptions, SessionOptions } from './session/session-options';
+export type { SessionConnection } from './session/session-connection';
+export { EntityQuery } from './query/entity-query';
+export { OPERATOR_NAMES } from './query/filter-types';
+export type {
+  ColumnCondition,
+  Combinators,
+  Direction,
+  EntityTable,
+  Filter,
+  FindOptions,
+  OperatorName,
+  Operators,
+  OrderSpec,
+  StreamEntityOptions,
+  ToManyCondition,
+  ToManyKeys,
+  ToOneCondition,
+  ToOneKeys,
+  Where,
+} from './query/filter-types';
+export { IdentityMap } from './identity/identity-map';
+export { InstanceState, stateOf } from './identity/instance-state';
+export type { EntityStatus } from './identity/instance-state';
+export type { IdentityKey } from './identity/identity-key';

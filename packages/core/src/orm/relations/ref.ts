@@ -1,0 +1,125 @@
+import { InvalidArgumentError, NotLoadedError } from '../../errors/errors';
+import { RELATION } from '../../sql/schema/entity-table';
+import type { RelationValue } from '../../sql/schema/entity-table';
+import type { EntityClass } from '../metadata/entity-metadata';
+
+/**
+ * Where a Ref or Collection sits: the object holding it and the relationship property. Set
+ * when an entity is hydrated or joins a session; a Session also hangs its own state on it
+ * (`attachment`) to load and track the relationship.
+ */
+export interface RelationSite {
+  readonly owner: object;
+  readonly property: string;
+  /** Opaque to Ref and Collection: whatever the Session that manages the owner attaches. */
+  attachment?: unknown;
+}
+
+const TO_ONE: { readonly many: false } = Object.freeze({ many: false });
+
+/** `key` as a message shows it: `1`, `'abc'`, `[1,2]`. */
+export function describeKey(key: unknown): string {
+  if (typeof key === 'string') return `'${key}'`;
+  if (typeof key === 'bigint') return `${key}n`;
+  if (key !== null && typeof key === 'object') return JSON.stringify(key, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  return String(key);
+}
+
+/** `Post` → `post`: how a message names an instance in example code. */
+export function variableName(className: string): string {
+  return className.charAt(0).toLowerCase() + className.slice(1);
+}
+
+/**
+ * A to-one relationship value (`author!: Ref<User>`): the referenced entity's key, known
+ * without loading, and the entity itself once loaded. `K` is the key type (`number` by default;
+ * `Ref<Tenant, string>` for a string key). `table(Post).authorId` is typed from `K`.
+ */
+export class Ref<T extends object, K = number> implements RelationValue<K> {
+  /** @internal The target entity class. */
+  readonly entity: EntityClass<T>;
+  /** @internal */
+  key: K;
+  /** @internal */
+  value: T | undefined;
+  /** @internal */
+  loaded: boolean;
+  /** @internal Set once the Ref is held by an entity property. */
+  site: RelationSite | undefined;
+
+  /** Use `ref(Entity, id)`; hydration creates Refs through the metadata helpers. */
+  constructor(entity: EntityClass<T>, key: K, value?: T) {
+    if (typeof entity !== 'function') throw new InvalidArgumentError('Ref: the first argument must be the target entity class.');
+    this.entity = entity;
+    this.key = key;
+    this.value = value;
+    this.loaded = value !== undefined;
+    this.site = undefined;
+  }
+
+  get [RELATION](): { readonly key?: K; readonly many: false } {
+    return TO_ONE;
+  }
+
+  /** The referenced entity's primary key, without loading anything. */
+  get id(): K {
+    return this.key;
+  }
+
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  /** The referenced entity; throws `NotLoadedError` (naming the relationship and the fix) when not loaded. */
+  get(): T {
+    if (!this.loaded) throw notLoaded(this);
+    return this.value as T;
+  }
+
+  /** Serialized as the entity when loaded, as its key otherwise (never the owner: no cycles). */
+  toJSON(): unknown {
+    return this.loaded ? this.value : this.key;
+  }
+
+  /** @internal Place the Ref in `owner.property`. */
+  bind(owner: object, property: string): this {
+    if (this.site?.owner !== owner || this.site.property !== property) this.site = { owner, property };
+    return this;
+  }
+
+  /** @internal Record the loaded entity (or its absence, for a dangling key). */
+  resolve(value: T | undefined): void {
+    this.value = value;
+    this.loaded = true;
+  }
+}
+
+function notLoaded(ref: Ref<object, unknown>): NotLoadedError {
+  const target = `${ref.entity.name}#${describeKey(ref.key)}`;
+  const site = ref.site;
+  if (!site) {
+    return new NotLoadedError(`The Ref to ${target} is not loaded. Load it first: \`await ref.load()\`, or fetch the entity with \`session.get(${ref.entity.name}, ${describeKey(ref.key)})\`.`);
+  }
+  const owner = site.owner.constructor.name;
+  const v = variableName(owner);
+  return new NotLoadedError(
+    `${owner}.${site.property} is not loaded (a Ref to ${target}). Load it first: \`await ${v}.${site.property}.load()\`, ` +
+      `or with the query that fetches the ${owner}: \`load: { ${site.property}: 'joined' }\`.`,
+  );
+}
+
+/**
+ * A reference to an entity by key, without loading it: `post.author = ref(User, 1)`.
+ * The key type follows the argument (`ref(Tenant, 'acme')` is a `Ref<Tenant, string>`).
+ */
+export function ref<T extends object, K = number>(entity: EntityClass<T>, id: K): Ref<T, K> {
+  if (id === undefined || id === null) {
+    throw new InvalidArgumentError(`ref(${entity?.name ?? 'Entity'}, id): the id is ${String(id)}; assign null to clear a relationship instead.`);
+  }
+  return new Ref<T, K>(entity, id);
+}
+
+/** True for Ref instances. */
+export function isRef(value: unknown): value is Ref<object, unknown> {
+  return value instanceof Ref;
+}

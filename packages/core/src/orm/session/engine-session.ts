@@ -1,0 +1,49 @@
+import { Engine } from '../../engine/engine';
+import { InvalidArgumentError } from '../../errors/errors';
+import { Session } from './session';
+import { TransactionConnection } from './session-connection';
+import type { ScopedSessionOptions, SessionOptions } from './session-options';
+
+/**
+ * `engine.session()`: the engine layer knows nothing of the ORM, so the ORM adds the method
+ * to the Engine class here (types by module augmentation).
+ */
+declare module '../../engine/engine' {
+  interface Engine {
+    /** A session on this engine; `close()` it (or `await using s = engine.session()`). */
+    session(options?: SessionOptions): Session;
+    /**
+     * Run `fn` with a session in a transaction: committed when `fn` resolves, rolled back when
+     * it throws; the session is closed either way. With `retry`, a transient failure re-runs
+     * `fn` with a fresh session.
+     */
+    session<T>(fn: (session: Session) => Promise<T>, options?: ScopedSessionOptions): Promise<T>;
+  }
+}
+
+function session(this: Engine, options?: SessionOptions): Session;
+function session<T>(this: Engine, fn: (session: Session) => Promise<T>, options?: ScopedSessionOptions): Promise<T>;
+function session<T>(this: Engine, first?: SessionOptions | ((session: Session) => Promise<T>), options?: ScopedSessionOptions): Session | Promise<T> {
+  if (typeof first === 'function') return scoped(this, first, options ?? {});
+  if (first !== undefined && (first === null || typeof first !== 'object')) {
+    throw new InvalidArgumentError('engine.session() takes options, or a function to run in a transaction.');
+  }
+  return new Session(this, first);
+}
+
+function scoped<T>(engine: Engine, fn: (session: Session) => Promise<T>, options: ScopedSessionOptions): Promise<T> {
+  const { isolation, retry, readOnly, streamBatchSize } = options;
+  return engine.transaction(
+    async (tx) => {
+      const s = new Session(engine, { readOnly, streamBatchSize }, new TransactionConnection(tx));
+      try {
+        return await fn(s);
+      } finally {
+        await s.close();
+      }
+    },
+    { isolation, retry, readOnly },
+  );
+}
+
+Engine.prototype.session = session;

@@ -1,0 +1,171 @@
+import { InvalidArgumentError } from '../../errors/errors';
+import type { CompiledQuery, SqlDialect } from '../../sql/dialect';
+import { type Hydrator, type HydrationTarget, hydratorFor } from '../hydration/hydrator';
+import { resultColumnsOf } from '../hydration/result-columns';
+import { type IdentityKey, identityOf, isPlainKeyColumn, keyValues } from '../identity/identity-key';
+import { type InstanceState, stateOf } from '../identity/instance-state';
+import type { EntityClass, EntityMetadata } from '../metadata/entity-metadata';
+import { metadataOf } from '../metadata/registry';
+import type { EntityQuery } from '../query/entity-query';
+import { entitySelect, type SelectKind } from '../query/entity-select';
+import { type PkStatement, pkStatementOf } from '../query/pk-statement';
+import type { SessionConnection } from './session-connection';
+
+/**
+ * How a session loads entities, kept out of the Session facade: per-class plans (metadata,
+ * hydrator, primary-key statement, built once and cached), key reads through the identity
+ * map, entity queries, streams and refreshes.
+ */
+
+/** What a load needs from its session. */
+export interface LoadContext {
+  readonly connection: SessionConnection;
+  readonly dialect: SqlDialect;
+  readonly target: HydrationTarget;
+}
+
+/** Everything about a class that does not change: looked up once per class, not per call. */
+export interface EntityPlan {
+  readonly meta: EntityMetadata;
+  /** The hierarchy root: identities and the key read are the root's. */
+  readonly root: EntityMetadata;
+  readonly hydrator: Hydrator;
+  /** `cls` is the root of its hierarchy (or stands alone): every row of the table is one. */
+  readonly isRoot: boolean;
+  /** A single key column whose values are identity keys as they are. */
+  readonly plainKey: boolean;
+  pk: PkStatement | undefined;
+  pkDialect: SqlDialect | undefined;
+}
+
+const plans = new WeakMap<Function, EntityPlan>();
+
+export function planOf(cls: EntityClass): EntityPlan {
+  let plan = plans.get(cls);
+  if (plan === undefined) {
+    if (typeof cls !== 'function') throw new InvalidArgumentError(`Expected an entity class; got ${cls === null ? 'null' : typeof cls}.`);
+    const meta = metadataOf(cls);
+    const root = meta.inheritance?.root ?? meta;
+    const pk = root.primaryKey;
+    const plainKey = pk.length === 1 && isPlainKeyColumn(pk[0]!);
+    plan = { meta, root, hydrator: hydratorFor(root), isRoot: root === meta, plainKey, pk: undefined, pkDialect: undefined };
+    plans.set(cls, plan);
+  }
+  return plan;
+}
+
+function pkOf(plan: EntityPlan, dialect: SqlDialect): PkStatement {
+  if (plan.pkDialect !== dialect) {
+    plan.pk = pkStatementOf(plan.root, dialect);
+    plan.pkDialect = dialect;
+  }
+  return plan.pk!;
+}
+
+/**
+ * `get`: the identity map first (no SQL when the object is held and not expired), else the
+ * cached key statement. A single-table subclass answers only for rows of its classes.
+ */
+export async function getByKey<E extends object>(ctx: LoadContext, cls: EntityClass<E>, id: unknown): Promise<E | null> {
+  const plan = planOf(cls);
+  let values: unknown[];
+  let key: IdentityKey;
+  if (plan.plainKey && (typeof id === 'number' || typeof id === 'string')) {
+    values = [id];
+    key = id;
+  } else {
+    values = keyValues(plan.root, id, `get(${plan.meta.name}, …)`);
+    key = identityOf(values);
+  }
+  const held = ctx.target.map.lookup(plan.root, key);
+  if (held !== undefined) {
+    const state = stateOf(held);
+    if (state !== undefined && state.expired) await reloadByKey(ctx, plan, held, state, values);
+    return matches(plan, held) ? (held as E) : null;
+  }
+  const rows = await ctx.connection.executeArrays(pkOf(plan, ctx.dialect).bind(values));
+  if (rows.length === 0) return null;
+  const found = plan.hydrator.hydrate(rows, ctx.target)[0]!;
+  return matches(plan, found) ? (found as E) : null;
+}
+
+function matches(plan: EntityPlan, instance: object): boolean {
+  return plan.isRoot || instance instanceof plan.meta.class;
+}
+
+/** Reload an instance's row, overwriting its values; false when the row is gone. */
+export async function reloadByKey(ctx: LoadContext, plan: EntityPlan, instance: object, state: InstanceState, values?: readonly unknown[]): Promise<boolean> {
+  const keys =
+    values ??
+    plan.root.primaryKey.map((c) => {
+      const at = state.meta.columns.findIndex((x) => x.name === c.name);
+      return state.snapshot?.[at] ?? (instance as Record<string, unknown>)[c.name];
+    });
+  const rows = await ctx.connection.executeArrays(pkOf(plan, ctx.dialect).bind(keys));
+  if (rows.length === 0) return false;
+  plan.hydrator.reload(instance, state, rows[0]!);
+  return true;
+}
+
+/** The compiled statement of an entity query, with the hydrator for its rows. */
+export function compileQuery(query: EntityQuery<object>, dialect: SqlDialect, kind: SelectKind = 'entities'): { compiled: CompiledQuery; hydrator: Hydrator } {
+  const meta = query.meta;
+  const root = meta.inheritance?.root ?? meta;
+  if (query.source !== undefined) {
+    const compiled = query.source.compile(dialect);
+    if (compiled.columns === undefined) {
+      throw new InvalidArgumentError(`fromStatement(): the statement has no result columns to load ${meta.name} from; build it with select().`);
+    }
+    return { compiled, hydrator: hydratorFor(root, compiled.columns.map((c) => c.key)) };
+  }
+  const compiled = entitySelect(meta, query.spec, kind).compile(dialect);
+  if (kind !== 'entities') return { compiled, hydrator: planOf(meta.class).hydrator };
+  // The same decoders every time (the compiler makes fresh ones per compile).
+  return { compiled: { ...compiled, columns: resultColumnsOf(meta.table.$columns, dialect) }, hydrator: planOf(meta.class).hydrator };
+}
+
+export async function queryEntities<E extends object>(ctx: LoadContext, query: EntityQuery<E>): Promise<E[]> {
+  const { compiled, hydrator } = compileQuery(query, ctx.dialect);
+  const rows = await ctx.connection.executeArrays(compiled);
+  return filterClass(query.meta, hydrator.hydrate(rows, ctx.target, query.source === undefined)) as E[];
+}
+
+export async function queryCount(ctx: LoadContext, query: EntityQuery<object>): Promise<number> {
+  const { compiled } = compileQuery(query, ctx.dialect, 'count');
+  const rows = await ctx.connection.executeArrays(compiled);
+  return Number(rows[0]?.[0] ?? 0);
+}
+
+export async function queryExists(ctx: LoadContext, query: EntityQuery<object>): Promise<boolean> {
+  const { compiled } = compileQuery(query, ctx.dialect, 'exists');
+  return (await ctx.connection.executeArrays(compiled)).length > 0;
+}
+
+export const DEFAULT_STREAM_BATCH = 500;
+
+/** Hydrate a batch at a time; the identity map holds the objects weakly, so only what the consumer keeps stays alive. */
+export async function* streamEntities<E extends object>(ctx: LoadContext, query: EntityQuery<E>, batchSize = DEFAULT_STREAM_BATCH): AsyncGenerator<E, void, undefined> {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError(`batchSize must be an integer ≥ 1 (got ${batchSize})`);
+  const { compiled, hydrator } = compileQuery(query, ctx.dialect);
+  let first = true;
+  for await (const batch of ctx.connection.streamArrays(compiled, batchSize)) {
+    const objects = filterClass(query.meta, hydrator.hydrate(batch, ctx.target, query.source === undefined && first)) as E[];
+    first = false;
+    batch.length = 0;
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i]!;
+      objects[i] = undefined as unknown as E; // the consumer alone decides what stays alive
+      yield o;
+    }
+  }
+}
+
+/**
+ * A statement loaded for a single-table subclass may still return rows of other classes
+ * (fromStatement, or objects the identity map holds under another class): keep the subclass's.
+ */
+function filterClass(meta: EntityMetadata, objects: object[]): object[] {
+  if (meta.inheritance === undefined || meta.inheritance.root === meta) return objects;
+  const cls = meta.class;
+  return objects.every((o) => o instanceof cls) ? objects : objects.filter((o) => o instanceof cls);
+}

@@ -1,0 +1,32 @@
+import { AthanorError } from '../../errors/errors';
+import type { TransactionOptions } from '../../engine/queryable';
+import type { ColumnKeys } from '../../sql/schema/entity-table';
+
+export interface SessionOptions {
+  /**
+   * Reads only: any statement that may write (and any flush) raises `ReadOnlySessionError`;
+   * the scoped form also opens its transaction READ ONLY where the database has that.
+   */
+  readonly readOnly?: boolean;
+  /** Rows per batch for `stream()` unless the call says otherwise (default 500). */
+  readonly streamBatchSize?: number;
+}
+
+/** `engine.session(fn, options)`: the session's options plus its transaction's (isolation, retry). */
+export interface ScopedSessionOptions extends SessionOptions, Omit<TransactionOptions, 'readOnly'> {}
+
+/**
+ * A primary-key value for `get`: the value for a single key, or an object of the key
+ * properties (`{ tenantId, id }`) for any key.
+ */
+export type PrimaryKeyInput<E> = string | number | bigint | Date | Uint8Array | { readonly [K in ColumnKeys<E>]?: E[K] };
+
+/** A write (or flush) in a read-only session. */
+export class ReadOnlySessionError extends AthanorError {
+  override readonly code: string = 'READ_ONLY_SESSION';
+}
+
+/** A closed session was used. */
+export class SessionClosedError extends AthanorError {
+  override readonly code: string = 'SESSION_CLOSED';
+}

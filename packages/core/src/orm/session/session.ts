@@ -1,0 +1,247 @@
+import type { Engine } from '../../engine/engine';
+import type { StreamOptions } from '../../engine/queryable';
+import type { Transaction } from '../../engine/transaction';
+import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
+import type { Compilable, CompiledQuery, SqlDialect } from '../../sql/dialect';
+import type { HydrationTarget } from '../hydration/hydrator';
+import { IdentityMap } from '../identity/identity-map';
+import { type InstanceState, stateOf } from '../identity/instance-state';
+import type { EntityClass } from '../metadata/entity-metadata';
+import { EntityQuery, type EntityQueryRunner } from '../query/entity-query';
+import { EMPTY_SPEC } from '../query/entity-select';
+import type { FindOptions, StreamEntityOptions, Where } from '../query/filter-types';
+import * as loader from './entity-loader';
+import { EngineConnection, type SessionConnection } from './session-connection';
+import { type PrimaryKeyInput, ReadOnlySessionError, SessionClosedError, type SessionOptions } from './session-options';
+
+const FIND_OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'batchSize']);
+
+/**
+ * A unit of work's read side: one object per row (the identity map), typed queries that
+ * hydrate entities, key reads that skip SQL when they can. Obtain one with `engine.session()`
+ * (close it, or `await using`) or `engine.session(async (s) => …)` (a transaction, committed
+ * when the function resolves). A thin facade: the identity map, instance states, hydration
+ * and query building are modules of their own; loading lives in `entity-loader`.
+ */
+export class Session implements EntityQueryRunner, AsyncDisposable {
+  readonly engine: Engine;
+  readonly readOnly: boolean;
+  /** One object per row; unchanged objects are held weakly. */
+  readonly identityMap = new IdentityMap();
+  /** @internal Where statements run (the engine, or a transaction). */
+  connection: SessionConnection;
+  /** @internal */
+  readonly dialect: SqlDialect;
+  /** @internal Where hydrated objects go. */
+  readonly target: HydrationTarget;
+  private readonly streamBatchSize: number;
+  private closed = false;
+
+  /** @internal Use `engine.session()`. */
+  constructor(engine: Engine, options: SessionOptions = {}, connection?: SessionConnection) {
+    this.engine = engine;
+    this.dialect = engine.dialect;
+    this.readOnly = options.readOnly ?? false;
+    this.streamBatchSize = options.streamBatchSize ?? loader.DEFAULT_STREAM_BATCH;
+    this.connection = connection ?? new EngineConnection(engine);
+    this.target = { map: this.identityMap, session: this };
+  }
+
+  /** The transaction the session's statements run in, if any. */
+  get transaction(): Transaction | undefined {
+    return this.connection.transaction;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The entity with this primary key: from the identity map without SQL when held, else one key read. */
+  get<E extends object>(entity: EntityClass<E>, id: PrimaryKeyInput<E>): Promise<E | null> {
+    this.ensureOpen();
+    return loader.getByKey(this, entity, id);
+  }
+
+  find<E extends object>(entity: EntityClass<E>, options?: FindOptions<E>): Promise<E[]> {
+    return this.queryWith(entity, options, 'find').all();
+  }
+
+  /** The first match (LIMIT 1), or null. */
+  findOne<E extends object>(entity: EntityClass<E>, options?: FindOptions<E>): Promise<E | null> {
+    return this.queryWith(entity, options, 'findOne').first();
+  }
+
+  /** The first match, or `NotFoundError` naming the entity and the filter. */
+  findOneOrFail<E extends object>(entity: EntityClass<E>, options?: FindOptions<E>): Promise<E> {
+    return this.queryWith(entity, options, 'findOneOrFail').firstOrFail();
+  }
+
+  count<E extends object>(entity: EntityClass<E>, where?: Where<E>): Promise<number> {
+    const q = this.query(entity);
+    return (where === undefined ? q : q.where(where)).count();
+  }
+
+  exists<E extends object>(entity: EntityClass<E>, where?: Where<E>): Promise<boolean> {
+    const q = this.query(entity);
+    return (where === undefined ? q : q.where(where)).exists();
+  }
+
+  /** A query builder for entities: `s.query(User).where({ … }).orderBy({ … }).all()`. */
+  query<E extends object>(entity: EntityClass<E>): EntityQuery<E> {
+    this.ensureOpen();
+    return new EntityQuery<E>(this, loader.planOf(entity).meta, EMPTY_SPEC);
+  }
+
+  /** Run a Core statement in the session (its transaction, if any); rows as Core returns them. */
+  execute<R>(statement: Compilable<R>): Promise<R[]> {
+    return this.connection.execute<R>(this.compile(statement));
+  }
+
+  /** The first column of every row. */
+  async scalars<R>(statement: Compilable<R>): Promise<R[keyof R][]> {
+    const rows = await this.connection.executeArrays(this.compile(statement));
+    return rows.map((r) => r[0] as R[keyof R]);
+  }
+
+  /**
+   * Iterate over a large result without holding it: entities (`stream(User, { where, batchSize })`),
+   * hydrated a batch at a time, or a Core statement's rows. Server-side cursors on PostgreSQL
+   * and MySQL; the connection stays busy until the iteration ends.
+   */
+  stream<E extends object>(entity: EntityClass<E>, options?: StreamEntityOptions<E>): AsyncGenerator<E, void, undefined>;
+  stream<R>(statement: Compilable<R>, options?: StreamOptions): AsyncGenerator<R, void, undefined>;
+  stream(source: EntityClass | Compilable, options: StreamEntityOptions<object> = {}): AsyncGenerator<unknown, void, undefined> {
+    if (typeof source === 'function') return this.queryWith(source, options, 'stream').stream({ batchSize: options.batchSize });
+    return this.connection.stream(this.compile(source), { batchSize: options.batchSize ?? this.streamBatchSize });
+  }
+
+  /** Reload an instance's row, overwriting its values; `NotFoundError` when the row is gone. */
+  async refresh<E extends object>(instance: E): Promise<E> {
+    const state = this.stateIn(instance, 'refresh');
+    const plan = loader.planOf(state.meta.class);
+    if (!(await loader.reloadByKey(this, plan, instance, state))) {
+      throw new NotFoundError(`refresh(${state}): the ${state.meta.name} row no longer exists.`);
+    }
+    return instance;
+  }
+
+  /** Mark an instance stale: the next `get` or query that loads its row overwrites its values. */
+  expire(instance: object): void {
+    this.stateIn(instance, 'expire').expired = true;
+  }
+
+  /** Remove an instance from the session; it keeps its values, detached. */
+  expunge(instance: object): void {
+    const state = this.stateIn(instance, 'expunge');
+    this.identityMap.remove(instance, state);
+    detach(state);
+  }
+
+  /** Whether the instance belongs to this session. */
+  contains(instance: object): boolean {
+    const state = stateOf(instance);
+    return state !== undefined && state.session === this && state.status !== 'detached' && !this.closed;
+  }
+
+  /** Detach every instance and release the session; using it afterwards raises `SessionClosedError`. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // States see the session closed and report themselves detached: nothing to visit.
+    this.closed = true;
+    this.identityMap.clear();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** @internal Raise if the session may not write (read-only) or is closed; the unit of work calls it before a flush. */
+  assertWritable(what: string): void {
+    this.ensureOpen();
+    if (this.readOnly) throw new ReadOnlySessionError(`${what}: this session is read-only (engine.session({ readOnly: true })).`);
+  }
+
+  // ---- EntityQueryRunner ----
+
+  /** @internal */
+  queryEntities<E extends object>(query: EntityQuery<E>): Promise<E[]> {
+    this.ensureOpen();
+    return loader.queryEntities(this, query);
+  }
+
+  /** @internal */
+  queryCount(query: EntityQuery<object>): Promise<number> {
+    this.ensureOpen();
+    return loader.queryCount(this, query);
+  }
+
+  /** @internal */
+  queryExists(query: EntityQuery<object>): Promise<boolean> {
+    this.ensureOpen();
+    return loader.queryExists(this, query);
+  }
+
+  /** @internal */
+  streamEntities<E extends object>(query: EntityQuery<E>, batchSize?: number): AsyncGenerator<E, void, undefined> {
+    this.ensureOpen();
+    return loader.streamEntities(this, query, batchSize ?? this.streamBatchSize);
+  }
+
+  // ---- helpers ----
+
+  private queryWith<E extends object>(entity: EntityClass<E>, options: StreamEntityOptions<E> | undefined, method: string): EntityQuery<E> {
+    let q = this.query(entity);
+    if (options === undefined) return q;
+    if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${method}(${q.meta.name}, options): options must be an object.`);
+    for (const key of Object.keys(options)) {
+      if (!FIND_OPTIONS.has(key) || (key === 'batchSize' && method !== 'stream')) {
+        throw new InvalidArgumentError(`${method}(${q.meta.name}): unknown option ${JSON.stringify(key)}; the options are where, orderBy, limit, offset${method === 'stream' ? ', batchSize' : ''}.`);
+      }
+    }
+    if (options.where !== undefined) q = q.where(options.where);
+    if (options.orderBy !== undefined) q = q.orderBy(options.orderBy);
+    if (options.limit !== undefined) q = q.limit(options.limit);
+    if (options.offset !== undefined) q = q.offset(options.offset);
+    return q;
+  }
+
+  private compile(statement: Compilable<unknown>): CompiledQuery {
+    this.ensureOpen();
+    if (statement === null || typeof statement !== 'object' || typeof statement.compile !== 'function') {
+      throw new InvalidArgumentError('Expected a Core statement (select(…), insert(…), sql`…`); for entities use query(), find() or get().');
+    }
+    const compiled = statement.compile(this.dialect);
+    if (this.readOnly && compiled.readOnly !== true) {
+      throw new ReadOnlySessionError(
+        'This session is read-only and the statement may write (only SELECTs built with select() and without row locks are known not to; raw SQL never is).',
+        { sql: compiled.sql },
+      );
+    }
+    return compiled;
+  }
+
+  private stateIn(instance: object, method: string): InstanceState {
+    this.ensureOpen();
+    const state = stateOf(instance);
+    if (state === undefined || state.session !== this || state.status === 'detached') {
+      const what = state === undefined ? `a ${describeInstance(instance)} this session does not know` : `${state} (not in this session)`;
+      throw new InvalidArgumentError(`${method}(): ${what}; load it through this session first.`);
+    }
+    return state;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new SessionClosedError('This session is closed; start another with engine.session().');
+  }
+}
+
+function detach(state: InstanceState): void {
+  state.status = 'detached';
+  state.session = undefined;
+  state.pinned = false;
+}
+
+function describeInstance(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  return (value as object).constructor?.name ?? 'object';
+}
