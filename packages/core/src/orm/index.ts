@@ -64,6 +64,7 @@ export type {
   Direction,
   EntityTable,
   Filter,
+  FilterKeys,
   FindOptions,
   OperatorName,
   Operators,
@@ -76,6 +77,7 @@ export type {
   Where,
 } from './query/filter-types';
 export { IdentityMap } from './identity/identity-map';
+export type { IdentityMapOptions } from './identity/identity-map';
 export { InstanceState, stateOf } from './identity/instance-state';
 export type { EntityStatus } from './identity/instance-state';
 export type { IdentityKey } from './identity/identity-key';

@@ -31,16 +31,22 @@ type Step =
 
 const NO_HOOKS: readonly string[] = Object.freeze([]);
 
-/** `slots[i]`: where `meta.columns[i]` is in the row; `width`: the row's length. */
-export function classShape(meta: EntityMetadata, slots: readonly number[], width: number): ClassShape {
+/**
+ * `slots[i]`: where `meta.columns[i]` is in the row; `width`: the row's length. `codegen`
+ * false builds the loop (what runs where `new Function` is forbidden; for measurements).
+ */
+export function classShape(meta: EntityMetadata, slots: readonly number[], width: number, codegen = true): ClassShape {
   const steps = stepsOf(meta, slots);
   const identity = width === meta.columns.length && slots.every((s, i) => s === i);
   const afterLoad = meta.hooks.get('afterLoad') ?? NO_HOOKS;
-  try {
-    return { meta, ...generated(meta, steps, slots, identity), afterLoad };
-  } catch {
-    return { meta, ...looped(meta, steps, slots, identity), afterLoad };
+  if (codegen) {
+    try {
+      return { meta, ...generated(meta, steps, slots, identity), afterLoad };
+    } catch {
+      // A Content-Security-Policy without 'unsafe-eval': fall through to the loop.
+    }
   }
+  return { meta, ...looped(meta, steps, slots, identity), afterLoad };
 }
 
 function stepsOf(meta: EntityMetadata, slots: readonly number[]): Step[] {

@@ -3,28 +3,65 @@ import type { IdentityKey } from './identity-key';
 import { attachState, type InstanceState, stateOf } from './instance-state';
 
 /**
- * One session's identity map: one object per row. Unchanged objects are held weakly, so a
- * long session reading through millions of rows keeps only what the application keeps;
- * pinned objects (new and changed ones, pinned by the unit of work) are held strongly.
+ * One session's identity map: one object per row. Unchanged objects are held weakly once they
+ * are no longer among the most recently loaded, so a long session reading through millions of
+ * rows keeps only what the application keeps; pinned objects (new and changed ones, pinned by
+ * the unit of work) are held strongly.
  *
- * Weak references are taken per group of up to 64 objects added together (rows hydrated by
- * one query, in order): a `WeakRef` costs about 0.2-0.4 µs to create, a large share of a
- * row's hydration budget, and one per group makes that negligible. Each object's state holds
- * its group strongly, so a group lives while any of its objects does — a group is freed once
- * all of its objects are unreachable. A `FinalizationRegistry` removes a freed group's keys
- * (`sweep()` does it at once, for tests and for `size`).
+ * Objects are held in groups of up to 64, in the order they were added (rows hydrated by one
+ * query). The most recent `strongGroups` groups (default 64: 4,096 objects) are held
+ * strongly; older ones through one `WeakRef` per group. Why not a WeakRef per object:
+ * - creating one costs 0.2-0.4 µs, a large share of a row's hydration budget;
+ * - a WeakRef keeps its target alive until the end of the current job (the ECMAScript
+ *   [[KeptAlive]] list), and with a synchronous driver (better-sqlite3) a whole loop of awaits
+ *   is one job: a session of a hundred key reads would keep every object it ever saw until the
+ *   loop ends, where holding the recent ones strongly lets the session's map go with the
+ *   session. Small sessions (most web requests) therefore never create a WeakRef at all.
+ * Each object's state holds its group strongly, so a group lives while any of its objects
+ * does; a weak group is freed once all of its objects are unreachable, and a
+ * `FinalizationRegistry` then removes its keys (`sweep()` does it at once).
  */
 
 const GROUP_BITS = 6;
 const GROUP_SIZE = 1 << GROUP_BITS;
 const INDEX_MASK = GROUP_SIZE - 1;
+export const DEFAULT_STRONG_GROUPS = 64;
 
 type Group = (object | undefined)[];
 
-/** The identities of one root entity (a single-table hierarchy shares its root's). */
+/** A recent group, held strongly; the same `deref()` as a WeakRef. */
+class StrongRef {
+  constructor(private readonly group: Group) {}
+  deref(): Group {
+    return this.group;
+  }
+}
+
+type GroupRef = WeakRef<Group> | StrongRef;
+
+/** Bookkeeping of one group: which entity's objects it holds and their keys, in slot order. */
+interface GroupInfo {
+  readonly number: number;
+  readonly owner: EntityIdentities;
+  readonly keys: IdentityKey[];
+  /** `keys[0 .. indexed)` are in the owner's Map. */
+  indexed: number;
+}
+
+/**
+ * The identities of one root entity (a single-table hierarchy shares its root's), with a group
+ * of its own being filled. Keys are indexed into the Map on the next lookup, not as objects
+ * are added: a large Map costs 0.1-0.2 µs per insert (it outgrows the caches), and a session
+ * that loads 50k rows and never looks one of them up by key again (load a page, render it)
+ * never pays for that.
+ */
 export class EntityIdentities {
-  /** Key → group number × 64 + index in the group. */
-  readonly slots = new Map<IdentityKey, number>();
+  private readonly slots = new Map<IdentityKey, number>();
+  private unindexed: GroupInfo[] = [];
+  /** @internal The group being filled, and a direct hold on it while a result is placed. */
+  open: GroupInfo | undefined;
+  /** @internal */
+  openArray: Group | undefined;
 
   constructor(
     readonly root: EntityMetadata,
@@ -33,40 +70,82 @@ export class EntityIdentities {
 
   /** The live object with this key, if the session holds one. */
   lookup(key: IdentityKey): object | undefined {
+    if (this.unindexed.length !== 0) this.index();
     const slot = this.slots.get(key);
     return slot === undefined ? undefined : this.map.objectAt(slot);
   }
 
-  /** Register an object under `key` (replacing a collected or expunged one). */
+  /** Register an object under `key` (replacing a collected or expunged one); `settle()` the map after a batch. */
   add(key: IdentityKey, instance: object, state: InstanceState): void {
-    this.slots.set(key, this.map.place(this, key, instance, state));
+    let info = this.open;
+    let group = this.openArray;
+    if (info === undefined || group === undefined || info.keys.length === GROUP_SIZE) {
+      group = this.map.openGroupFor(this);
+      info = this.open!;
+    }
+    const index = info.keys.length;
+    group[index] = instance;
+    info.keys.push(key);
+    if (info.indexed === index) this.unindexed.push(info);
+    state.group = group;
+    state.index = index;
+    attachState(instance, state);
+  }
+
+  /** @internal The encoded slot (group number × 64 + index) of a key. */
+  slotOf(key: IdentityKey): number | undefined {
+    if (this.unindexed.length !== 0) this.index();
+    return this.slots.get(key);
+  }
+
+  /** @internal Remove a key if it still has this slot. */
+  forget(key: IdentityKey, slot: number): boolean {
+    if (this.slotOf(key) !== slot) return false;
+    this.slots.delete(key);
+    return true;
   }
 
   get size(): number {
+    if (this.unindexed.length !== 0) this.index();
     return this.slots.size;
   }
+
+  private index(): void {
+    const infos = this.unindexed;
+    this.unindexed = [];
+    for (const info of infos) {
+      const base = info.number << GROUP_BITS;
+      const keys = info.keys;
+      for (let i = info.indexed; i < keys.length; i++) this.slots.set(keys[i]!, base | i);
+      info.indexed = keys.length;
+    }
+  }
+}
+
+export interface IdentityMapOptions {
+  /** How many of the most recent groups of 64 objects are held strongly (default 64; 0: all weak). */
+  readonly strongGroups?: number;
 }
 
 export class IdentityMap {
   private readonly byRoot = new Map<EntityMetadata, EntityIdentities>();
-  private groups: (WeakRef<Group> | undefined)[] = [];
-  /** Per group: the (identities, key) pairs placed in it, to remove when it is freed. */
-  private members: ((EntityIdentities | IdentityKey)[] | undefined)[] = [];
+  private groups: (GroupRef | undefined)[] = [];
+  private infos: (GroupInfo | undefined)[] = [];
   private freeGroups: number[] = [];
-  private open: Group | undefined;
-  private openGroup = -1;
-  private openFill = GROUP_SIZE;
+  /** Numbers of the strongly held groups, oldest first. */
+  private recent: number[] = [];
+  private readonly strongGroups: number;
+  /** Entities holding a group directly (between `add` and `settle`). */
+  private holding: EntityIdentities[] = [];
   private readonly pins = new Set<object>();
-  private readonly registry: FinalizationRegistry<number>;
-  private generation = 0;
+  private registry: FinalizationRegistry<number> | undefined;
   /** Called with the number of entries removed whenever freed groups are cleaned up. */
   onCollect: ((removed: number) => void) | undefined;
 
-  constructor() {
-    const generation = this.generation;
-    this.registry = new FinalizationRegistry((group: number) => {
-      if (this.generation === generation) this.release(group);
-    });
+  constructor(options: IdentityMapOptions = {}) {
+    const n = options.strongGroups ?? DEFAULT_STRONG_GROUPS;
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`strongGroups must be an integer ≥ 0 (got ${n})`);
+    this.strongGroups = n;
   }
 
   /** The identities of a root entity, created on first use. */
@@ -114,8 +193,8 @@ export class IdentityMap {
     const group = state.group;
     if (group !== undefined && state.key !== undefined) {
       const ids = this.byRoot.get(rootOf(state.meta));
-      const slot = ids?.slots.get(state.key);
-      if (slot !== undefined && this.objectAt(slot) === instance) ids!.slots.delete(state.key);
+      const slot = ids?.slotOf(state.key);
+      if (slot !== undefined && this.objectAt(slot) === instance) ids!.forget(state.key, slot);
       if (group[state.index] === instance) group[state.index] = undefined;
     }
     state.group = undefined;
@@ -146,15 +225,15 @@ export class IdentityMap {
 
   /** Forget everything (the session closed). */
   clear(): void {
-    this.generation++;
     this.byRoot.clear();
     this.groups = [];
-    this.members = [];
+    this.infos = [];
     this.freeGroups = [];
-    this.open = undefined;
-    this.openGroup = -1;
-    this.openFill = GROUP_SIZE;
+    this.recent = [];
+    this.holding = [];
     this.pins.clear();
+    // Callbacks of the old registry find it replaced and do nothing.
+    this.registry = undefined;
   }
 
   /** @internal The object at an encoded slot, if still alive and still there. */
@@ -164,66 +243,74 @@ export class IdentityMap {
   }
 
   /**
-   * Let go of the strong hold on the group being filled. Hydration calls this when it has
-   * placed a result's objects; the group is then held weakly like the others and the next
-   * result goes on filling it while it lives.
+   * Let go of the direct holds on the groups being filled (they stay held like any group:
+   * strongly while recent). Hydration calls this when it has placed a result's objects.
    */
   settle(): void {
-    this.open = undefined;
+    const holding = this.holding;
+    if (holding.length === 0) return;
+    for (const ids of holding) ids.openArray = undefined;
+    this.holding = [];
   }
 
-  /** @internal Put an object in the open group; returns its encoded slot (call `settle()` after). */
-  place(ids: EntityIdentities, key: IdentityKey, instance: object, state: InstanceState): number {
-    const group = this.open !== undefined && this.openFill < GROUP_SIZE ? this.open : this.reopen();
-    const index = this.openFill++;
-    group[index] = instance;
-    this.members[this.openGroup]!.push(ids, key);
-    state.group = group;
-    state.index = index;
-    attachState(instance, state);
-    return (this.openGroup << GROUP_BITS) | index;
+  /** @internal The group `ids` fills next: its open one while it has room and lives, else a new one. */
+  openGroupFor(ids: EntityIdentities): Group {
+    const open = ids.open;
+    let group = open !== undefined && open.keys.length < GROUP_SIZE ? this.groups[open.number]?.deref() : undefined;
+    if (group === undefined) group = this.newGroup(ids);
+    if (ids.openArray === undefined) this.holding.push(ids);
+    ids.openArray = group;
+    return group;
   }
 
-  private reopen(): Group {
-    if (this.openFill < GROUP_SIZE) {
-      const group = this.groups[this.openGroup]?.deref();
-      if (group !== undefined) return (this.open = group);
-    }
-    return this.openNewGroup();
-  }
-
-  private openNewGroup(): Group {
+  private newGroup(ids: EntityIdentities): Group {
     const group: Group = new Array<object | undefined>(GROUP_SIZE);
     const number = this.freeGroups.length > 0 ? this.freeGroups.pop()! : this.groups.length;
-    this.groups[number] = new WeakRef(group);
-    this.members[number] = [];
-    this.registry.register(group, number);
-    this.open = group;
-    this.openGroup = number;
-    this.openFill = 0;
+    const info: GroupInfo = { number, owner: ids, keys: [], indexed: 0 };
+    this.infos[number] = info;
+    ids.open = info;
+    if (this.strongGroups > 0) {
+      this.groups[number] = new StrongRef(group);
+      this.recent.push(number);
+      if (this.recent.length > this.strongGroups) this.weaken(this.recent.shift()!);
+    } else {
+      this.groups[number] = new WeakRef(group);
+      this.registerGroup(group, number);
+    }
     return group;
+  }
+
+  /** A group leaves the recent ones: from now on only its objects keep it alive. */
+  private weaken(number: number): void {
+    const group = this.groups[number]?.deref();
+    if (group === undefined) return;
+    this.groups[number] = new WeakRef(group);
+    this.registerGroup(group, number);
+  }
+
+  private registerGroup(group: Group, number: number): void {
+    let registry = this.registry;
+    if (registry === undefined) {
+      const created = new FinalizationRegistry<number>((n) => {
+        if (this.registry === created) this.release(n);
+      });
+      registry = this.registry = created;
+    }
+    registry.register(group, number);
   }
 
   /** A group was collected: remove the keys still pointing into it. */
   private release(number: number): number {
-    const members = this.members[number];
-    if (members === undefined || this.groups[number]?.deref() !== undefined) return 0;
+    const info = this.infos[number];
+    if (info === undefined || this.groups[number]?.deref() !== undefined) return 0;
     let removed = 0;
-    for (let i = 0; i < members.length; i += 2) {
-      const ids = members[i] as EntityIdentities;
-      const key = members[i + 1] as IdentityKey;
-      const slot = ids.slots.get(key);
-      if (slot !== undefined && slot >>> GROUP_BITS === number) {
-        ids.slots.delete(key);
-        removed++;
-      }
-    }
+    const base = number << GROUP_BITS;
+    info.keys.forEach((key, i) => {
+      if (info.owner.forget(key, base | i)) removed++;
+    });
     this.groups[number] = undefined;
-    this.members[number] = undefined;
-    if (this.openGroup === number) {
-      this.open = undefined;
-      this.openFill = GROUP_SIZE;
-    }
+    this.infos[number] = undefined;
+    if (info.owner.open === info) info.owner.open = undefined;
     this.freeGroups.push(number);
     if (removed > 0) this.onCollect?.(removed);
     return removed;

@@ -92,13 +92,13 @@ export class EntityQuery<E extends object> {
   }
 
   /** How many rows match (limit and offset aside). */
-  count(): Promise<number> {
+  async count(): Promise<number> {
     this.refuseOnStatement('count');
     return this.runner.queryCount(this);
   }
 
   /** Whether any row matches. */
-  exists(): Promise<boolean> {
+  async exists(): Promise<boolean> {
     this.refuseOnStatement('exists');
     return this.runner.queryExists(this);
   }

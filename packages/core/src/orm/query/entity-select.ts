@@ -4,7 +4,7 @@ import { type AnyExpression, type Expression, isExpression, OrderBy } from '../.
 import { func } from '../../sql/expression/functions';
 import { and } from '../../sql/expression/operators';
 import type { EntityMetadata } from '../metadata/entity-metadata';
-import { compileWhere } from './filter-compiler';
+import { compileWhere, propertyNames } from './filter-compiler';
 import { AliasCounter, columnOf, JoinPlan, type QueryScope } from './join-plan';
 
 /** An ordering: a typed spec object, or Core order items / a function of the table returning them. */
@@ -86,7 +86,7 @@ function orderItems(scope: QueryScope, input: OrderInput): (OrderBy | AnyExpress
     const property = scope.meta.properties.get(key);
     const where = `${scope.path}.${key}`;
     if (property === undefined) {
-      throw new InvalidArgumentError(`${scope.path} has no property ${JSON.stringify(key)} to order by; its properties are ${[...scope.meta.properties.keys()].join(', ')}.`);
+      throw new InvalidArgumentError(`${scope.path} has no property ${JSON.stringify(key)} to order by; its properties are ${propertyNames(scope.meta)}.`);
     }
     if (direction === undefined) throw new InvalidArgumentError(`orderBy ${where} is undefined; give 'asc' or 'desc', or leave it out.`);
     if (property.kind === 'column') {

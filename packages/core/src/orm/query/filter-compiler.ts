@@ -6,7 +6,7 @@ import { sql } from '../../sql/expression/raw';
 import type { AnyColumn } from '../../sql/schema/column';
 import { describeKey, isRef } from '../relations/ref';
 import { stateOf } from '../identity/instance-state';
-import type { ColumnProperty, RelationProperty } from '../metadata/entity-metadata';
+import type { ColumnProperty, EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
 import { OPERATOR_NAMES, type OperatorName } from './filter-types';
 import { AliasCounter, columnOf, JoinPlan, linkCondition, type QueryScope, relationColumns } from './join-plan';
 
@@ -67,7 +67,7 @@ function combinator(scope: QueryScope, key: string, value: unknown): Condition {
 function propertyCondition(scope: QueryScope, key: string, value: unknown): Condition {
   const property = scope.meta.properties.get(key);
   if (property === undefined) {
-    const known = [...scope.meta.properties.keys()].join(', ');
+    const known = propertyNames(scope.meta);
     throw new InvalidArgumentError(`${scope.path} has no property ${JSON.stringify(key)} to filter on; its properties are ${known}.`);
   }
   const where = `${scope.path}.${key}`;
@@ -166,6 +166,10 @@ function relationCondition(scope: QueryScope, r: RelationProperty, value: unknow
     }
     return existsCondition(scope, r, value);
   }
+  if (r.joinColumns.length === 1 && isKeyOperators(r, value)) {
+    // { author: { in: [1, 2] } }: operators on the foreign key.
+    return operators(columnOf(scope, r.joinColumns[0]!), value, where);
+  }
   if (r.joinColumns.length > 0) {
     const key = keyOfValue(r, value, where);
     if (key !== NO_KEY) {
@@ -181,6 +185,15 @@ function relationCondition(scope: QueryScope, r: RelationProperty, value: unknow
     throw new InvalidArgumentError(`${where}: expected a condition on ${r.target.name}, a ${r.target.name}, its key or null; got ${describeValue(value)}.`);
   }
   return compileWhere(scope.joins.toOne(scope, r), value);
+}
+
+const KEY_OPERATORS = new Set(['eq', 'ne', 'in', 'notIn', 'isNull']);
+
+/** An object of key operators, none of them a property of the target (which would make it a filter on the target). */
+function isKeyOperators(r: RelationProperty, value: unknown): value is Record<string, unknown> {
+  if (!isPlainObject(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((k) => KEY_OPERATORS.has(k) && !r.target.properties.has(k));
 }
 
 const NO_KEY = Symbol('no key');
@@ -244,6 +257,11 @@ function existsCondition(scope: QueryScope, r: RelationProperty, value: unknown)
       .where(all([linkCondition(table, remote, scope.table, local), condition]));
   }
   return exists(inner.joins.applyTo(query));
+}
+
+/** The properties an application sees on the entity (not foreign-key columns, which its Refs hold). */
+export function propertyNames(meta: EntityMetadata): string {
+  return [...meta.properties.values()].filter((p) => p.kind === 'relation' || p.instance).map((p) => p.name).join(', ');
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

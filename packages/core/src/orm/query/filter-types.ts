@@ -50,12 +50,18 @@ export type ToManyKeys<E> = {
   [K in keyof E & string]: E[K] extends Fn ? never : NonNullable<E[K]> extends Collection<any> ? K : never;
 }[keyof E & string];
 
+/** Operators on a to-one relationship's key (its foreign key), without a join. */
+export type KeyOperators<K, N = never> = Pick<Operators<K, N>, 'eq' | 'ne' | 'in' | 'notIn' | 'isNull'>;
+
 /**
  * A condition through a to-one relationship: a filter on the related entity (joined), the
- * related entity itself, a `Ref`, its key, or `null` (no related row) where nullable.
+ * related entity itself, a `Ref`, its key, key operators (`{ in: [1, 2] }`), or `null` (no
+ * related row) where nullable.
  */
 export type ToOneCondition<V> =
-  NonNullable<V> extends Ref<infer T, infer K> ? Where<T> | T | Ref<T, K> | K | (null extends V ? null : never) : never;
+  NonNullable<V> extends Ref<infer T, infer K>
+    ? Where<T> | T | Ref<T, K> | K | KeyOperators<K, null extends V ? null : never> | (null extends V ? null : never)
+    : never;
 
 /** A condition through a to-many relationship: some related row matches (EXISTS). */
 export type ToManyCondition<V> = NonNullable<V> extends Collection<infer T> ? Where<T> : never;
@@ -67,10 +73,17 @@ export interface Combinators<E> {
   readonly not?: Where<E>;
 }
 
-/** A filter object on an entity's properties; its entries are ANDed. */
-export type Filter<E> = { readonly [K in ColumnKeys<E>]?: ColumnCondition<E[K]> } & {
-  readonly [K in ToOneKeys<E>]?: ToOneCondition<E[K]>;
-} & { readonly [K in ToManyKeys<E>]?: ToManyCondition<E[K]> } & Combinators<E>;
+/** The properties a filter may name: columns and relationships. */
+export type FilterKeys<E> = ColumnKeys<E> | ToOneKeys<E> | ToManyKeys<E>;
+
+/**
+ * A filter object on an entity's properties; its entries are ANDed. One mapped type (not an
+ * intersection per kind of property), so it stays a "weak type" and TypeScript refuses values
+ * that share no property with it (`where: 10`, a function returning a non-boolean).
+ */
+export type Filter<E> = {
+  readonly [K in FilterKeys<E>]?: K extends ColumnKeys<E> ? ColumnCondition<E[K]> : K extends ToOneKeys<E> ? ToOneCondition<E[K]> : ToManyCondition<E[K]>;
+} & Combinators<E>;
 
 /** The entity's table, as `table(Entity)` gives it: for conditions written with Core expressions. */
 export type EntityTable<E> = Table<EntityRow<E>>;
@@ -84,8 +97,8 @@ export type Where<E> = Filter<E> | AnyExpression<boolean> | ((t: EntityTable<E>)
 export type Direction = 'asc' | 'desc';
 
 /** Ordering by properties, in key order; through to-one relationships with a nested object. */
-export type OrderSpec<E> = { readonly [K in ColumnKeys<E>]?: Direction } & {
-  readonly [K in ToOneKeys<E>]?: NonNullable<E[K]> extends Ref<infer T, any> ? OrderSpec<T> : never;
+export type OrderSpec<E> = {
+  readonly [K in ColumnKeys<E> | ToOneKeys<E>]?: K extends ColumnKeys<E> ? Direction : NonNullable<E[K]> extends Ref<infer T, any> ? OrderSpec<T> : never;
 };
 
 export interface FindOptions<E> {

@@ -32,10 +32,10 @@ function session<T>(this: Engine, first?: SessionOptions | ((session: Session) =
 }
 
 function scoped<T>(engine: Engine, fn: (session: Session) => Promise<T>, options: ScopedSessionOptions): Promise<T> {
-  const { isolation, retry, readOnly, streamBatchSize } = options;
+  const { isolation, retry, readOnly, streamBatchSize, identityMap } = options;
   return engine.transaction(
     async (tx) => {
-      const s = new Session(engine, { readOnly, streamBatchSize }, new TransactionConnection(tx));
+      const s = new Session(engine, { readOnly, streamBatchSize, identityMap }, new TransactionConnection(tx));
       try {
         return await fn(s);
       } finally {

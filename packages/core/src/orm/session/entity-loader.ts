@@ -64,29 +64,39 @@ function pkOf(plan: EntityPlan, dialect: SqlDialect): PkStatement {
 
 /**
  * `get`: the identity map first (no SQL when the object is held and not expired), else the
- * cached key statement. A single-table subclass answers only for rows of its classes.
+ * cached key statement. A single-table subclass answers only for rows of its classes. Not an
+ * async function: a key read is the hottest path there is, and each async layer costs a
+ * promise and a microtask.
  */
-export async function getByKey<E extends object>(ctx: LoadContext, cls: EntityClass<E>, id: unknown): Promise<E | null> {
-  const plan = planOf(cls);
+export function getByKey<E extends object>(ctx: LoadContext, cls: EntityClass<E>, id: unknown): Promise<E | null> {
+  let plan: EntityPlan;
   let values: unknown[];
   let key: IdentityKey;
-  if (plan.plainKey && (typeof id === 'number' || typeof id === 'string')) {
-    values = [id];
-    key = id;
-  } else {
-    values = keyValues(plan.root, id, `get(${plan.meta.name}, …)`);
-    key = identityOf(values);
+  try {
+    plan = planOf(cls);
+    if (plan.plainKey && (typeof id === 'number' || typeof id === 'string')) {
+      values = [id];
+      key = id;
+    } else {
+      values = keyValues(plan.root, id, `get(${plan.meta.name}, …)`);
+      key = identityOf(values);
+    }
+  } catch (error) {
+    return Promise.reject(error);
   }
   const held = ctx.target.map.lookup(plan.root, key);
   if (held !== undefined) {
     const state = stateOf(held);
-    if (state !== undefined && state.expired) await reloadByKey(ctx, plan, held, state, values);
-    return matches(plan, held) ? (held as E) : null;
+    if (state !== undefined && state.expired) {
+      return reloadByKey(ctx, plan, held, state, values).then(() => (matches(plan, held) ? (held as E) : null));
+    }
+    return Promise.resolve(matches(plan, held) ? (held as E) : null);
   }
-  const rows = await ctx.connection.executeArrays(pkOf(plan, ctx.dialect).bind(values));
-  if (rows.length === 0) return null;
-  const found = plan.hydrator.hydrate(rows, ctx.target)[0]!;
-  return matches(plan, found) ? (found as E) : null;
+  return ctx.connection.executeArrays(pkOf(plan, ctx.dialect).bind(values)).then((rows) => {
+    if (rows.length === 0) return null;
+    const found = plan.hydrator.hydrate(rows, ctx.target)[0]!;
+    return matches(plan, found) ? (found as E) : null;
+  });
 }
 
 function matches(plan: EntityPlan, instance: object): boolean {
@@ -151,13 +161,19 @@ export async function* streamEntities<E extends object>(ctx: LoadContext, query:
   for await (const batch of ctx.connection.streamArrays(compiled, batchSize)) {
     const objects = filterClass(query.meta, hydrator.hydrate(batch, ctx.target, query.source === undefined && first)) as E[];
     first = false;
-    batch.length = 0;
     for (let i = 0; i < objects.length; i++) {
       const o = objects[i]!;
       objects[i] = undefined as unknown as E; // the consumer alone decides what stays alive
       yield o;
     }
+    // End the job between batches: objects hydrated in a job stay alive until it ends (WeakRef
+    // semantics), and with a synchronous driver a whole stream would otherwise be one job.
+    await nextTask();
   }
+}
+
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

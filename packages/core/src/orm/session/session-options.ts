@@ -1,6 +1,7 @@
 import { AthanorError } from '../../errors/errors';
 import type { TransactionOptions } from '../../engine/queryable';
 import type { ColumnKeys } from '../../sql/schema/entity-table';
+import type { IdentityMapOptions } from '../identity/identity-map';
 
 export interface SessionOptions {
   /**
@@ -10,6 +11,8 @@ export interface SessionOptions {
   readonly readOnly?: boolean;
   /** Rows per batch for `stream()` unless the call says otherwise (default 500). */
   readonly streamBatchSize?: number;
+  /** How the identity map holds unchanged objects (see IdentityMap). */
+  readonly identityMap?: IdentityMapOptions;
 }
 
 /** `engine.session(fn, options)`: the session's options plus its transaction's (isolation, retry). */

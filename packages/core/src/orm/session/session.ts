@@ -26,8 +26,8 @@ const FIND_OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'batchSize'
 export class Session implements EntityQueryRunner, AsyncDisposable {
   readonly engine: Engine;
   readonly readOnly: boolean;
-  /** One object per row; unchanged objects are held weakly. */
-  readonly identityMap = new IdentityMap();
+  /** One object per row: the most recently loaded held strongly, older unchanged ones weakly (see IdentityMap). */
+  readonly identityMap: IdentityMap;
   /** @internal Where statements run (the engine, or a transaction). */
   connection: SessionConnection;
   /** @internal */
@@ -42,6 +42,7 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     this.engine = engine;
     this.dialect = engine.dialect;
     this.readOnly = options.readOnly ?? false;
+    this.identityMap = new IdentityMap(options.identityMap);
     this.streamBatchSize = options.streamBatchSize ?? loader.DEFAULT_STREAM_BATCH;
     this.connection = connection ?? new EngineConnection(engine);
     this.target = { map: this.identityMap, session: this };
@@ -57,31 +58,32 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   }
 
   /** The entity with this primary key: from the identity map without SQL when held, else one key read. */
-  get<E extends object>(entity: EntityClass<E>, id: PrimaryKeyInput<E>): Promise<E | null> {
-    this.ensureOpen();
+  get<E extends object>(entity: EntityClass<E>, id: NoInfer<PrimaryKeyInput<E>>): Promise<E | null> {
+    // Not an async function: one promise less on the hottest path. Errors still reject.
+    if (this.closed) return Promise.reject(closedError());
     return loader.getByKey(this, entity, id);
   }
 
-  find<E extends object>(entity: EntityClass<E>, options?: FindOptions<E>): Promise<E[]> {
+  async find<E extends object>(entity: EntityClass<E>, options?: NoInfer<FindOptions<E>>): Promise<E[]> {
     return this.queryWith(entity, options, 'find').all();
   }
 
   /** The first match (LIMIT 1), or null. */
-  findOne<E extends object>(entity: EntityClass<E>, options?: FindOptions<E>): Promise<E | null> {
+  async findOne<E extends object>(entity: EntityClass<E>, options?: NoInfer<FindOptions<E>>): Promise<E | null> {
     return this.queryWith(entity, options, 'findOne').first();
   }
 
   /** The first match, or `NotFoundError` naming the entity and the filter. */
-  findOneOrFail<E extends object>(entity: EntityClass<E>, options?: FindOptions<E>): Promise<E> {
+  async findOneOrFail<E extends object>(entity: EntityClass<E>, options?: NoInfer<FindOptions<E>>): Promise<E> {
     return this.queryWith(entity, options, 'findOneOrFail').firstOrFail();
   }
 
-  count<E extends object>(entity: EntityClass<E>, where?: Where<E>): Promise<number> {
+  async count<E extends object>(entity: EntityClass<E>, where?: NoInfer<Where<E>>): Promise<number> {
     const q = this.query(entity);
     return (where === undefined ? q : q.where(where)).count();
   }
 
-  exists<E extends object>(entity: EntityClass<E>, where?: Where<E>): Promise<boolean> {
+  async exists<E extends object>(entity: EntityClass<E>, where?: NoInfer<Where<E>>): Promise<boolean> {
     const q = this.query(entity);
     return (where === undefined ? q : q.where(where)).exists();
   }
@@ -93,7 +95,7 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   }
 
   /** Run a Core statement in the session (its transaction, if any); rows as Core returns them. */
-  execute<R>(statement: Compilable<R>): Promise<R[]> {
+  async execute<R>(statement: Compilable<R>): Promise<R[]> {
     return this.connection.execute<R>(this.compile(statement));
   }
 
@@ -108,11 +110,16 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
    * hydrated a batch at a time, or a Core statement's rows. Server-side cursors on PostgreSQL
    * and MySQL; the connection stays busy until the iteration ends.
    */
-  stream<E extends object>(entity: EntityClass<E>, options?: StreamEntityOptions<E>): AsyncGenerator<E, void, undefined>;
+  stream<E extends object>(entity: EntityClass<E>, options?: NoInfer<StreamEntityOptions<E>>): AsyncGenerator<E, void, undefined>;
   stream<R>(statement: Compilable<R>, options?: StreamOptions): AsyncGenerator<R, void, undefined>;
   stream(source: EntityClass | Compilable, options: StreamEntityOptions<object> = {}): AsyncGenerator<unknown, void, undefined> {
-    if (typeof source === 'function') return this.queryWith(source, options, 'stream').stream({ batchSize: options.batchSize });
-    return this.connection.stream(this.compile(source), { batchSize: options.batchSize ?? this.streamBatchSize });
+    if (typeof source === 'function') return this.streamOf(() => this.queryWith(source, options, 'stream').stream({ batchSize: options.batchSize }));
+    return this.streamOf(() => this.connection.stream(this.compile(source), { batchSize: options.batchSize ?? this.streamBatchSize }));
+  }
+
+  /** Errors in setting up a stream surface on the first `next()`, like the stream's own. */
+  private async *streamOf<T>(open: () => AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
+    yield* open();
   }
 
   /** Reload an instance's row, overwriting its values; `NotFoundError` when the row is gone. */
@@ -164,27 +171,27 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   // ---- EntityQueryRunner ----
 
   /** @internal */
-  queryEntities<E extends object>(query: EntityQuery<E>): Promise<E[]> {
+  async queryEntities<E extends object>(query: EntityQuery<E>): Promise<E[]> {
     this.ensureOpen();
     return loader.queryEntities(this, query);
   }
 
   /** @internal */
-  queryCount(query: EntityQuery<object>): Promise<number> {
+  async queryCount(query: EntityQuery<object>): Promise<number> {
     this.ensureOpen();
     return loader.queryCount(this, query);
   }
 
   /** @internal */
-  queryExists(query: EntityQuery<object>): Promise<boolean> {
+  async queryExists(query: EntityQuery<object>): Promise<boolean> {
     this.ensureOpen();
     return loader.queryExists(this, query);
   }
 
   /** @internal */
-  streamEntities<E extends object>(query: EntityQuery<E>, batchSize?: number): AsyncGenerator<E, void, undefined> {
+  async *streamEntities<E extends object>(query: EntityQuery<E>, batchSize?: number): AsyncGenerator<E, void, undefined> {
     this.ensureOpen();
-    return loader.streamEntities(this, query, batchSize ?? this.streamBatchSize);
+    yield* loader.streamEntities(this, query, batchSize ?? this.streamBatchSize);
   }
 
   // ---- helpers ----
@@ -197,6 +204,9 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
       if (!FIND_OPTIONS.has(key) || (key === 'batchSize' && method !== 'stream')) {
         throw new InvalidArgumentError(`${method}(${q.meta.name}): unknown option ${JSON.stringify(key)}; the options are where, orderBy, limit, offset${method === 'stream' ? ', batchSize' : ''}.`);
       }
+    }
+    if ('where' in options && options.where === undefined) {
+      throw new InvalidArgumentError(`${method}(${q.meta.name}): where is undefined; an undefined condition would match every row. Pass a condition, or leave where out.`);
     }
     if (options.where !== undefined) q = q.where(options.where);
     if (options.orderBy !== undefined) q = q.orderBy(options.orderBy);
@@ -231,8 +241,12 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new SessionClosedError('This session is closed; start another with engine.session().');
+    if (this.closed) throw closedError();
   }
+}
+
+function closedError(): SessionClosedError {
+  return new SessionClosedError('This session is closed; start another with engine.session().');
 }
 
 function detach(state: InstanceState): void {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { AfterLoad, Collection, Column, Entity, insert, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Registry, table } from '@athanor/core';
-import type { Engine, Ref } from '@athanor/core';
+import { AfterLoad, Collection, Column, Entity, insert, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryKey, Registry, table } from '@athanor/core';
+import type { AnyTable, Engine, Ref } from '@athanor/core';
 
 /**
  * The entities the session tests read: users and their posts (to-one and to-many), tags
@@ -17,6 +17,9 @@ export class User {
   @Column() active!: boolean;
   @Column({ type: 'varchar', length: 100, nullable: true }) email!: string | null;
   @OneToMany(() => Post, 'author') posts = new Collection<Post>(this);
+  @ManyToOne(() => User, { nullable: true }) mentor!: Ref<User> | null;
+  @OneToMany(() => User, (u) => u.mentor) mentees = new Collection<User>(this);
+  @OneToOne(() => Profile, { mappedBy: 'user' }) profile!: Ref<Profile> | null;
   /** Not mapped: set by the @AfterLoad hook. */
   loadedAs?: string;
 
@@ -38,6 +41,13 @@ export class Post {
   @ManyToOne(() => User) author!: Ref<User>;
   @ManyToOne(() => User, { nullable: true }) reviewer!: Ref<User> | null;
   @ManyToMany(() => Tag) tags = new Collection<Tag>(this);
+}
+
+@Entity({ registry, table: 'profiles' })
+export class Profile {
+  @PrimaryKey() id!: number;
+  @OneToOne(() => User) user!: Ref<User>;
+  @Column({ length: 100 }) bio!: string;
 }
 
 @Entity({ registry, table: 'tags' })
@@ -78,12 +88,13 @@ export class Cat extends Animal {
   @Column({ type: 'integer', nullable: true }) lives!: number | null;
 }
 
+/** Mentors: ann → bob, cid; bob → dee. Profiles: ann, dee. */
 export const USERS = [
-  { id: 1, username: 'ann', age: 31, active: true, email: 'ann@example.com' },
-  { id: 2, username: 'bob', age: 25, active: true, email: null },
-  { id: 3, username: 'cid', age: null, active: false, email: 'cid@example.com' },
-  { id: 4, username: 'dee', age: 44, active: true, email: 'DEE@example.com' },
-  { id: 5, username: 'eve', age: 19, active: false, email: null },
+  { id: 1, username: 'ann', age: 31, active: true, email: 'ann@example.com', mentorId: null },
+  { id: 2, username: 'bob', age: 25, active: true, email: null, mentorId: 1 },
+  { id: 3, username: 'cid', age: null, active: false, email: 'cid@example.com', mentorId: 1 },
+  { id: 4, username: 'dee', age: 44, active: true, email: 'DEE@example.com', mentorId: 2 },
+  { id: 5, username: 'eve', age: 19, active: false, email: null, mentorId: null },
 ];
 
 /** Posts: ann 3 (one reviewed by bob), bob 2, dee 1; cid and eve none. */
@@ -100,6 +111,7 @@ export async function seed(engine: Engine): Promise<void> {
   await engine.createAll(registry);
   await engine.execute(insert(table(User)).values(USERS));
   await engine.execute(insert(table(Post)).values(POSTS));
+  await engine.execute(insert(table(Profile)).values([{ id: 1, userId: 1, bio: 'Ann here' }, { id: 2, userId: 4, bio: 'Dee here' }]));
   await engine.execute(insert(table(Tag)).values([{ id: 1, name: 'news' }, { id: 2, name: 'tech' }]));
   const postTags = registry.get(Post).relations.find((r) => r.name === 'tags')!.joinTable!.table;
   const [ownerColumn, targetColumn] = [registry.get(Post).relations.find((r) => r.name === 'tags')!.joinTable!.ownerColumns[0]!, registry.get(Post).relations.find((r) => r.name === 'tags')!.joinTable!.targetColumns[0]!];
@@ -117,7 +129,8 @@ export async function seed(engine: Engine): Promise<void> {
       { orgId: 2, member: 'ann', role: 'member' },
     ]),
   );
-  const animals = table(Animal) as unknown as ReturnType<typeof table<Dog & Cat>>;
+  // The discriminator is not a declared property: write it through the untyped table.
+  const animals = table(Animal) as AnyTable;
   await engine.execute(
     insert(animals).values([
       { id: 1, kind: 'dog', name: 'Rex', goodBoy: true, lives: null },

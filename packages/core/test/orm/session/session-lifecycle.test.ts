@@ -1,0 +1,118 @@
+import { deleteFrom, insert, ReadOnlySessionError, select, Session, sql, stateOf, table, update } from '@athanor/core';
+import type { Engine } from '@athanor/core';
+import { describeEachDialect } from '@athanor/testing';
+import type { StatementRecorder } from '@athanor/testing';
+import { seed, Tag, User } from './model';
+
+/** engine.session() and its scoped form, transactions, read-only sessions, Core statements in a session. */
+
+describeEachDialect('session lifecycle', (ctx) => {
+  let engine: Engine;
+  let recorder: StatementRecorder;
+  const t = () => table(Tag);
+  const tagNames = async (): Promise<string[]> => (await engine.execute(select(t().name).from(t()).orderBy(t().id))).map((r) => r.name);
+
+  beforeAll(async () => {
+    engine = ctx.createEngine();
+    await seed(engine);
+    recorder = ctx.recordStatements(engine);
+  });
+  beforeEach(() => recorder.clear());
+  afterEach(async () => {
+    await engine.execute(deleteFrom(t()).where(t().id.gt(2)));
+  });
+
+  test('engine.session() returns a Session outside any transaction', async () => {
+    const s = engine.session();
+    expect(s).toBeInstanceOf(Session);
+    expect(s.transaction).toBeUndefined();
+    expect(s.engine).toBe(engine);
+    await s.close();
+  });
+
+  test('the scoped form runs in a transaction and commits when the function resolves', async () => {
+    let inside: Session | undefined;
+    const result = await engine.session(async (s) => {
+      inside = s;
+      expect(s.transaction?.active).toBe(true);
+      await s.execute(insert(t()).values({ id: 3, name: 'scoped' }));
+      // read your own write, in the transaction
+      expect((await s.find(Tag, { where: { id: 3 } }))[0]!.name).toBe('scoped');
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(inside!.isClosed).toBe(true);
+    expect(await tagNames()).toEqual(['news', 'tech', 'scoped']);
+    expect(recorder.all.some((st) => /^COMMIT/i.test(st.sql))).toBe(true);
+  });
+
+  test('the scoped form rolls back when the function throws, closes the session, and rethrows', async () => {
+    let inside: Session | undefined;
+    let loaded: Tag | undefined;
+    await expect(
+      engine.session(async (s) => {
+        inside = s;
+        await s.execute(insert(t()).values({ id: 4, name: 'doomed' }));
+        loaded = (await s.get(Tag, 4))!;
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await tagNames()).toEqual(['news', 'tech']);
+    expect(inside!.isClosed).toBe(true);
+    expect(stateOf(loaded!)!.status).toBe('detached');
+    expect(recorder.all.some((st) => /^ROLLBACK/i.test(st.sql))).toBe(true);
+  });
+
+  test('the scoped form takes transaction options', async () => {
+    const levels = engine.dialect.adapter.isolationLevels;
+    const level = levels.includes('serializable') ? 'serializable' : levels[0]!;
+    const count = await engine.session((s) => s.count(User), { isolation: level });
+    expect(count).toBe(5);
+  });
+
+  test('a read-only session reads, and refuses statements that may write before sending them', async () => {
+    await using s = engine.session({ readOnly: true });
+    expect(s.readOnly).toBe(true);
+    expect(await s.count(User)).toBe(5);
+    expect((await s.get(User, 1))!.username).toBe('ann');
+    recorder.clear();
+    await expect(s.execute(insert(t()).values({ id: 5, name: 'no' }))).rejects.toThrow(ReadOnlySessionError);
+    await expect(s.execute(update(t()).set({ name: 'x' }))).rejects.toThrow(/this session is read-only/i);
+    await expect(s.execute(sql`SELECT 1`)).rejects.toThrow(/raw SQL never is/);
+    await expect(s.execute(select(t()).forUpdate())).rejects.toThrow(ReadOnlySessionError);
+    expect(() => s.assertWritable('flush()')).toThrow('flush(): this session is read-only (engine.session({ readOnly: true })).');
+    expect(recorder.count).toBe(0);
+    expect(await tagNames()).toEqual(['news', 'tech']);
+  });
+
+  test('a read-only scoped session runs in a read-only transaction', async () => {
+    const names = await engine.session(async (s) => (await s.find(Tag, { orderBy: { id: 'asc' } })).map((tag) => tag.name), { readOnly: true });
+    expect(names).toEqual(['news', 'tech']);
+    await expect(engine.session((s) => s.execute(insert(t()).values({ id: 6, name: 'no' })), { readOnly: true })).rejects.toThrow(ReadOnlySessionError);
+  });
+
+  test('execute() and stream() of Core statements, and scalars()', async () => {
+    await using s = engine.session();
+    const u = table(User);
+    expect(await s.execute(select({ n: u.username }).from(u).where(u.age.gt(40)))).toEqual([{ n: 'dee' }]);
+    const streamed: string[] = [];
+    for await (const row of s.stream(select(u.username).from(u).orderBy(u.id), { batchSize: 2 })) streamed.push(row.username);
+    expect(streamed).toEqual(['ann', 'bob', 'cid', 'dee', 'eve']);
+    expect(await s.scalars(select({ c: u.id }).from(u).where(u.username.eq('cid')))).toEqual([3]);
+  });
+
+  test('a closed session refuses everything, with promises rejected rather than thrown', async () => {
+    const s = engine.session();
+    await s.close();
+    await expect(s.get(User, 1)).rejects.toThrow(/session is closed/);
+    await expect(s.find(User)).rejects.toThrow(/session is closed/);
+    await expect(s.count(User)).rejects.toThrow(/session is closed/);
+    await expect(s.execute(select(t()))).rejects.toThrow(/session is closed/);
+    await expect(s.stream(User).next()).rejects.toThrow(/session is closed/);
+    expect(recorder.count).toBe(0);
+  });
+
+  test('engine.session() refuses arguments it does not understand', () => {
+    expect(() => engine.session('nope' as never)).toThrow('engine.session() takes options, or a function to run in a transaction.');
+  });
+});
