@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors/errors';
-import { type ArrayQueryable, decodeRows } from './array-results';
+import { type ArrayQueryable, decodeRows, executeArraysQuiet } from './array-results';
 import type { Compilable, CompiledQuery } from '../sql/dialect';
 import { Connection } from './connection';
 import { makeConnector } from './connector';
@@ -117,26 +117,9 @@ export class Engine implements Queryable, ArrayQueryable, AsyncDisposable {
    * A compiled statement's rows as arrays in select-list order, decoded in place by
    * `compiled.columns`: the lower-level read the ORM hydrates entities from.
    */
-  async executeArrays(compiled: CompiledQuery, route: Route = 'auto'): Promise<unknown[][]> {
-    const runner = this.runner;
-    if (this.replicas !== undefined || route !== 'auto' || !runner.quiet) {
-      return decodeRows((await this.executeRouted(compiled, route)).rows, compiled.columns);
-    }
-    // The same fast path as execute(): the driver awaited right here.
-    const pool = this.pool;
-    const entry = pool.tryTake() ?? (await pool.acquire());
-    const start = performance.now();
-    let result: DriverResult;
-    try {
-      result = await entry.conn.execute(compiled.sql, compiled.params);
-    } catch (error) {
-      const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
-      void pool.release(entry);
-      throw failure;
-    }
-    runner.stats.record(performance.now() - start);
-    void pool.release(entry);
-    return decodeRows(result.rows, compiled.columns);
+  executeArrays(compiled: CompiledQuery, route: Route = 'auto'): Promise<unknown[][]> {
+    if (this.replicas === undefined && route === 'auto' && this.runner.quiet) return executeArraysQuiet(this.pool, this.runner, compiled);
+    return this.executeRouted(compiled, route).then((result) => decodeRows(result.rows, compiled.columns));
   }
 
   /** A compiled statement's rows in batches of decoded arrays (server-side cursors where the driver has them). */

@@ -22,6 +22,8 @@ export interface ClassShape {
   readonly snapshot: (row: unknown[]) => unknown[];
   /** `@AfterLoad` method names. */
   readonly afterLoad: readonly string[];
+  /** An exemplar instance is kept (see identity/exemplars.ts). */
+  kept: boolean;
 }
 
 type Step =
@@ -41,12 +43,12 @@ export function classShape(meta: EntityMetadata, slots: readonly number[], width
   const afterLoad = meta.hooks.get('afterLoad') ?? NO_HOOKS;
   if (codegen) {
     try {
-      return { meta, ...generated(meta, steps, slots, identity), afterLoad };
+      return { meta, ...generated(meta, steps, slots, identity), afterLoad, kept: false };
     } catch {
       // A Content-Security-Policy without 'unsafe-eval': fall through to the loop.
     }
   }
-  return { meta, ...looped(meta, steps, slots, identity), afterLoad };
+  return { meta, ...looped(meta, steps, slots, identity), afterLoad, kept: false };
 }
 
 function stepsOf(meta: EntityMetadata, slots: readonly number[]): Step[] {

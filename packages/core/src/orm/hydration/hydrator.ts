@@ -1,7 +1,8 @@
 import { InvalidArgumentError, MappingError } from '../../errors/errors';
 import type { IdentityMap } from '../identity/identity-map';
 import { type IdentityKey, identityOf, isPlainKeyColumn } from '../identity/identity-key';
-import { InstanceState, type SessionLink, stateOf } from '../identity/instance-state';
+import { keepExemplar } from '../identity/exemplars';
+import { attachState, InstanceState, type SessionLink, stateOf } from '../identity/instance-state';
 import type { EntityMetadata } from '../metadata/entity-metadata';
 import { type ClassShape, classShape } from './class-shape';
 
@@ -75,6 +76,7 @@ export class Hydrator {
           }
         }
         const shape = single ?? this.shapeFor(r);
+        if (!shape.kept) keepEntityExemplar(shape, r);
         const o = shape.create(r);
         const state = new InstanceState(shape.meta, key, shape.snapshot(r), 'persistent');
         state.session = session;
@@ -86,6 +88,31 @@ export class Hydrator {
       target.map.settle();
     }
     return out;
+  }
+
+  /** The entity for one row (a key read): `hydrate` without the result array. */
+  hydrateOne(row: unknown[], target: HydrationTarget): object {
+    const ids = target.map.entities(this.root);
+    const key = this.keySlot >= 0 ? (row[this.keySlot] as IdentityKey) : this.keyOf(row);
+    if (key === null || key === undefined) throw this.noKey();
+    const held = ids.lookup(key);
+    if (held !== undefined) {
+      const state = stateOf(held);
+      if (state !== undefined && state.expired) this.reload(held, state, row);
+      return held;
+    }
+    const shape = this.single ?? this.shapeFor(row);
+    if (!shape.kept) keepEntityExemplar(shape, row);
+    const o = shape.create(row);
+    const state = new InstanceState(shape.meta, key, shape.snapshot(row), 'persistent');
+    state.session = target.session;
+    try {
+      ids.add(key, o, state);
+    } finally {
+      target.map.settle();
+    }
+    if (shape.afterLoad.length > 0) runHooks(o, shape.afterLoad);
+    return o;
   }
 
   /** Overwrite a held instance from its row (refresh, or an expired instance loaded again). */
@@ -155,6 +182,21 @@ export class Hydrator {
     const names = this.root.primaryKey.map((c) => c.name).join(', ');
     return new InvalidArgumentError(`A row for ${this.meta.name} has no primary key (${names} is NULL), so it cannot be an entity; an outer join row without a match?`);
   }
+}
+
+/** Exemplars kept per entity: one per hydrator layout, up to a few (ad-hoc layouts may come and go). */
+const exemplarsPerEntity = new WeakMap<EntityMetadata, number>();
+const MAX_EXEMPLARS_PER_ENTITY = 8;
+
+/** See exemplars.ts: an instance built like the others (a copy of a real row), in no session. */
+function keepEntityExemplar(shape: ClassShape, row: readonly unknown[]): void {
+  shape.kept = true;
+  const count = exemplarsPerEntity.get(shape.meta) ?? 0;
+  if (count >= MAX_EXEMPLARS_PER_ENTITY) return;
+  exemplarsPerEntity.set(shape.meta, count + 1);
+  const copy = [...row];
+  const exemplar = keepExemplar(shape.create(copy));
+  attachState(exemplar, new InstanceState(shape.meta, undefined, shape.snapshot(copy), 'detached'));
 }
 
 function runHooks(instance: object, methods: readonly string[]): void {

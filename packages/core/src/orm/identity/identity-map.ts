@@ -1,5 +1,6 @@
 import type { EntityMetadata } from '../metadata/entity-metadata';
 import type { IdentityKey } from './identity-key';
+import { keepExemplar } from './exemplars';
 import { attachState, type InstanceState, stateOf } from './instance-state';
 
 /**
@@ -57,11 +58,13 @@ interface GroupInfo {
  */
 export class EntityIdentities {
   private readonly slots = new Map<IdentityKey, number>();
-  private unindexed: GroupInfo[] = [];
+  /** Groups with keys not indexed yet: `unindexed[0 .. unindexedCount)` (reused, never shrunk: no allocation per key read). */
+  private readonly unindexed: (GroupInfo | undefined)[] = [];
+  private unindexedCount = 0;
   /** @internal The group being filled, and a direct hold on it while a result is placed. */
-  open: GroupInfo | undefined;
+  open: GroupInfo | undefined = undefined;
   /** @internal */
-  openArray: Group | undefined;
+  openArray: Group | undefined = undefined;
 
   constructor(
     readonly root: EntityMetadata,
@@ -70,7 +73,7 @@ export class EntityIdentities {
 
   /** The live object with this key, if the session holds one. */
   lookup(key: IdentityKey): object | undefined {
-    if (this.unindexed.length !== 0) this.index();
+    if (this.unindexedCount !== 0) this.index();
     const slot = this.slots.get(key);
     return slot === undefined ? undefined : this.map.objectAt(slot);
   }
@@ -86,7 +89,7 @@ export class EntityIdentities {
     const index = info.keys.length;
     group[index] = instance;
     info.keys.push(key);
-    if (info.indexed === index) this.unindexed.push(info);
+    if (info.indexed === index) this.unindexed[this.unindexedCount++] = info;
     state.group = group;
     state.index = index;
     attachState(instance, state);
@@ -94,7 +97,7 @@ export class EntityIdentities {
 
   /** @internal The encoded slot (group number × 64 + index) of a key. */
   slotOf(key: IdentityKey): number | undefined {
-    if (this.unindexed.length !== 0) this.index();
+    if (this.unindexedCount !== 0) this.index();
     return this.slots.get(key);
   }
 
@@ -106,19 +109,21 @@ export class EntityIdentities {
   }
 
   get size(): number {
-    if (this.unindexed.length !== 0) this.index();
+    if (this.unindexedCount !== 0) this.index();
     return this.slots.size;
   }
 
   private index(): void {
     const infos = this.unindexed;
-    this.unindexed = [];
-    for (const info of infos) {
+    for (let g = 0; g < this.unindexedCount; g++) {
+      const info = infos[g]!;
+      infos[g] = undefined;
       const base = info.number << GROUP_BITS;
       const keys = info.keys;
       for (let i = info.indexed; i < keys.length; i++) this.slots.set(keys[i]!, base | i);
       info.indexed = keys.length;
     }
+    this.unindexedCount = 0;
   }
 }
 
@@ -135,12 +140,13 @@ export class IdentityMap {
   /** Numbers of the strongly held groups, oldest first. */
   private recent: number[] = [];
   private readonly strongGroups: number;
-  /** Entities holding a group directly (between `add` and `settle`). */
-  private holding: EntityIdentities[] = [];
+  /** Entities holding a group directly (between `add` and `settle`): `holding[0 .. holdingCount)`, reused. */
+  private readonly holding: (EntityIdentities | undefined)[] = [];
+  private holdingCount = 0;
   private readonly pins = new Set<object>();
-  private registry: FinalizationRegistry<number> | undefined;
+  private registry: FinalizationRegistry<number> | undefined = undefined;
   /** Called with the number of entries removed whenever freed groups are cleaned up. */
-  onCollect: ((removed: number) => void) | undefined;
+  onCollect: ((removed: number) => void) | undefined = undefined;
 
   constructor(options: IdentityMapOptions = {}) {
     const n = options.strongGroups ?? DEFAULT_STRONG_GROUPS;
@@ -230,7 +236,7 @@ export class IdentityMap {
     this.infos = [];
     this.freeGroups = [];
     this.recent = [];
-    this.holding = [];
+    this.settle();
     this.pins.clear();
     // Callbacks of the old registry find it replaced and do nothing.
     this.registry = undefined;
@@ -248,9 +254,11 @@ export class IdentityMap {
    */
   settle(): void {
     const holding = this.holding;
-    if (holding.length === 0) return;
-    for (const ids of holding) ids.openArray = undefined;
-    this.holding = [];
+    for (let i = 0; i < this.holdingCount; i++) {
+      holding[i]!.openArray = undefined;
+      holding[i] = undefined;
+    }
+    this.holdingCount = 0;
   }
 
   /** @internal The group `ids` fills next: its open one while it has room and lives, else a new one. */
@@ -258,7 +266,7 @@ export class IdentityMap {
     const open = ids.open;
     let group = open !== undefined && open.keys.length < GROUP_SIZE ? this.groups[open.number]?.deref() : undefined;
     if (group === undefined) group = this.newGroup(ids);
-    if (ids.openArray === undefined) this.holding.push(ids);
+    if (ids.openArray === undefined) this.holding[this.holdingCount++] = ids;
     ids.openArray = group;
     return group;
   }
@@ -325,3 +333,7 @@ function stateIn(instance: object, group: Group): InstanceState | undefined {
   const state = stateOf(instance);
   return state !== undefined && state.group === group && group[state.index] === instance ? state : undefined;
 }
+
+// See exemplars.ts.
+keepExemplar(new IdentityMap()).entities({} as EntityMetadata).lookup(0);
+keepExemplar(new StrongRef([]));

@@ -1,4 +1,5 @@
 import type { EntityMetadata } from '../metadata/entity-metadata';
+import { keepExemplar } from './exemplars';
 import type { IdentityKey } from './identity-key';
 
 /**
@@ -107,3 +108,6 @@ export function stateOf(instance: object): InstanceState | undefined {
 export function attachState(instance: object, state: InstanceState): void {
   StateSlot.write(instance, state);
 }
+
+// See exemplars.ts: the states hydration makes share this one's hidden class.
+keepExemplar(new InstanceState({} as EntityMetadata, 0, [], 'persistent')).session = { isClosed: false };

@@ -34,6 +34,14 @@ export class PkStatement {
     return { sql: this.sql, params, columns: this.columns, readOnly: true };
   }
 
+  /** The statement for a single-column key (no array of values to build). */
+  bindOne(value: unknown): CompiledQuery {
+    const params = new Array<unknown>(this.width);
+    const encode = this.encoders[0];
+    params[this.slots[0]!] = encode === undefined ? value : encode(value);
+    return { sql: this.sql, params, columns: this.columns, readOnly: true };
+  }
+
   /** @internal */
   static build(meta: EntityMetadata, dialect: SqlDialect): PkStatement {
     const table = meta.table;

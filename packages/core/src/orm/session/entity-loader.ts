@@ -22,6 +22,8 @@ export interface LoadContext {
   readonly connection: SessionConnection;
   readonly dialect: SqlDialect;
   readonly target: HydrationTarget;
+  /** Per-class continuations of key reads (see `keyReader`). */
+  readonly keyReaders: Map<EntityPlan, (rows: unknown[][]) => object | null>;
 }
 
 /** Everything about a class that does not change: looked up once per class, not per call. */
@@ -70,12 +72,11 @@ function pkOf(plan: EntityPlan, dialect: SqlDialect): PkStatement {
  */
 export function getByKey<E extends object>(ctx: LoadContext, cls: EntityClass<E>, id: unknown): Promise<E | null> {
   let plan: EntityPlan;
-  let values: unknown[];
+  let values: unknown[] | undefined;
   let key: IdentityKey;
   try {
     plan = planOf(cls);
     if (plan.plainKey && (typeof id === 'number' || typeof id === 'string')) {
-      values = [id];
       key = id;
     } else {
       values = keyValues(plan.root, id, `get(${plan.meta.name}, …)`);
@@ -88,15 +89,33 @@ export function getByKey<E extends object>(ctx: LoadContext, cls: EntityClass<E>
   if (held !== undefined) {
     const state = stateOf(held);
     if (state !== undefined && state.expired) {
-      return reloadByKey(ctx, plan, held, state, values).then(() => (matches(plan, held) ? (held as E) : null));
+      return reloadByKey(ctx, plan, held, state, values ?? [id]).then(() => (matches(plan, held) ? (held as E) : null));
     }
     return Promise.resolve(matches(plan, held) ? (held as E) : null);
   }
-  return ctx.connection.executeArrays(pkOf(plan, ctx.dialect).bind(values)).then((rows) => {
-    if (rows.length === 0) return null;
-    const found = plan.hydrator.hydrate(rows, ctx.target)[0]!;
-    return matches(plan, found) ? (found as E) : null;
-  });
+  const pk = pkOf(plan, ctx.dialect);
+  return ctx.connection.executeArrays(values === undefined ? pk.bindOne(id) : pk.bind(values)).then(keyReader(ctx, plan)) as Promise<E | null>;
+}
+
+type KeyReader = (rows: unknown[][]) => object | null;
+
+/**
+ * What turns a key read's rows into its entity, one function per (session, class) rather than
+ * a closure per call: a key read allocates as little as it can (allocation is what a run of
+ * key reads pays for most, after the driver).
+ */
+function keyReader(ctx: LoadContext, plan: EntityPlan): KeyReader {
+  let reader = ctx.keyReaders.get(plan);
+  if (reader === undefined) {
+    const target = ctx.target;
+    reader = (rows) => {
+      if (rows.length === 0) return null;
+      const found = plan.hydrator.hydrateOne(rows[0]!, target);
+      return matches(plan, found) ? found : null;
+    };
+    ctx.keyReaders.set(plan, reader);
+  }
+  return reader;
 }
 
 function matches(plan: EntityPlan, instance: object): boolean {

@@ -4,6 +4,7 @@ import type { Transaction } from '../../engine/transaction';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import type { Compilable, CompiledQuery, SqlDialect } from '../../sql/dialect';
 import type { HydrationTarget } from '../hydration/hydrator';
+import { keepExemplar } from '../identity/exemplars';
 import { IdentityMap } from '../identity/identity-map';
 import { type InstanceState, stateOf } from '../identity/instance-state';
 import type { EntityClass } from '../metadata/entity-metadata';
@@ -14,6 +15,7 @@ import * as loader from './entity-loader';
 import { EngineConnection, type SessionConnection } from './session-connection';
 import { type PrimaryKeyInput, ReadOnlySessionError, SessionClosedError, type SessionOptions } from './session-options';
 
+let exemplarMade = false;
 const FIND_OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'batchSize']);
 
 /**
@@ -34,6 +36,8 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   readonly dialect: SqlDialect;
   /** @internal Where hydrated objects go. */
   readonly target: HydrationTarget;
+  /** @internal */
+  readonly keyReaders = new Map<loader.EntityPlan, (rows: unknown[][]) => object | null>();
   private readonly streamBatchSize: number;
   private closed = false;
 
@@ -46,6 +50,11 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     this.streamBatchSize = options.streamBatchSize ?? loader.DEFAULT_STREAM_BATCH;
     this.connection = connection ?? new EngineConnection(engine);
     this.target = { map: this.identityMap, session: this };
+    // See exemplars.ts: one session that outlives the others keeps the class of all of them.
+    if (!exemplarMade) {
+      exemplarMade = true;
+      keepExemplar(new Session({ dialect: engine.dialect } as Engine));
+    }
   }
 
   /** The transaction the session's statements run in, if any. */

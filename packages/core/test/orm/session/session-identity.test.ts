@@ -1,7 +1,8 @@
 import { NotFoundError, SessionClosedError, stateOf, table, update } from '@athanor/core';
-import type { Engine } from '@athanor/core';
+import type { Engine, Session } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
 import type { StatementRecorder } from '@athanor/testing';
+import { collectGarbage } from './gc';
 import { Animal, Cat, Dog, Membership, Post, seed, User } from './model';
 
 /** One object per row per session, key reads from the identity map, refresh/expire/expunge/close. */
@@ -188,6 +189,19 @@ describeEachDialect('session identity', (ctx) => {
     }
     expect(session.isClosed).toBe(true);
     expect(stateOf(kept)!.status).toBe('detached');
+  });
+
+  test('a closed session and its objects are collectable (nothing keeps sessions alive)', async () => {
+    let s: Session | undefined = engine.session();
+    let users: User[] | undefined = await s.find(User);
+    const sessionRef = new WeakRef(s);
+    const userRef = new WeakRef(users[0]!);
+    await s.close();
+    s = undefined;
+    users = undefined;
+    await collectGarbage();
+    expect(sessionRef.deref()).toBeUndefined();
+    expect(userRef.deref()).toBeUndefined();
   });
 
   test('sessions do not share objects', async () => {

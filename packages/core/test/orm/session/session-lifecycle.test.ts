@@ -1,4 +1,4 @@
-import { deleteFrom, insert, ReadOnlySessionError, select, Session, sql, stateOf, table, update } from '@athanor/core';
+import { DatabaseError, deleteFrom, insert, integer, ReadOnlySessionError, select, Session, sql, stateOf, table, update } from '@athanor/core';
 import type { Engine } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
 import type { StatementRecorder } from '@athanor/testing';
@@ -99,6 +99,15 @@ describeEachDialect('session lifecycle', (ctx) => {
     for await (const row of s.stream(select(u.username).from(u).orderBy(u.id), { batchSize: 2 })) streamed.push(row.username);
     expect(streamed).toEqual(['ann', 'bob', 'cid', 'dee', 'eve']);
     expect(await s.scalars(select({ c: u.id }).from(u).where(u.username.eq('cid')))).toEqual([3]);
+  });
+
+  test('a failing statement rejects with the translated error and returns its connection', async () => {
+    await using s = engine.session();
+    const missing = table('no_such_table', { id: integer().primaryKey() });
+    await expect(s.scalars(select(missing.id).from(missing))).rejects.toBeInstanceOf(DatabaseError);
+    await expect(s.scalars(select(missing.id).from(missing))).rejects.toMatchObject({ sql: expect.stringMatching(/no_such_table/) });
+    expect(engine.pool.status().checkedOut).toBe(0);
+    expect(await s.count(User)).toBe(5);
   });
 
   test('a closed session refuses everything, with promises rejected rather than thrown', async () => {

@@ -1,0 +1,196 @@
+import { type IdentityKey, identityOf, keyPart } from '../identity/identity-key';
+import type { InstanceState } from '../identity/instance-state';
+import type { EntityMetadata } from '../metadata/entity-metadata';
+import { Ref } from '../relations/ref';
+import type { FlushContext } from './persister/flush-context';
+import { primaryKeySlots } from './persister/row-values';
+import { foreignKeyRelations, foreignKeySlots } from './row-links';
+
+/**
+ * What a flush wrote, kept apart from the instances until the session decides to apply it.
+ *
+ * Decision: a flush never writes to instances or states while it runs. Keys, defaults,
+ * timestamps and versions are assigned into pending results (the flush context), children read
+ * their parents' keys from there, and a failed flush is simply discarded: pending objects stay
+ * pending, with no half-assigned keys and nothing to restore. After the statements succeeded,
+ * the session calls `apply()`, which writes the results onto the instances and states, tells
+ * the session's listener, and returns an `undo` for the case where the surrounding transaction
+ * later rolls back (an autoflush succeeded, a later statement failed): it puts the values, Ref
+ * keys, snapshots and identity keys back as they were before `apply()`.
+ */
+
+export interface InsertedRow {
+  readonly state: InstanceState;
+  readonly instance: object;
+  readonly meta: EntityMetadata;
+  readonly key: IdentityKey;
+  /** The row as inserted (generated keys and server defaults read back), aligned with `meta.columns`. */
+  readonly values: readonly unknown[];
+}
+
+export interface UpdatedRow {
+  readonly state: InstanceState;
+  readonly instance: object;
+  readonly meta: EntityMetadata;
+  /** The row's identity after the update (changes only when the update set the primary key). */
+  readonly key: IdentityKey;
+  /** The row's next snapshot (new version and `@UpdatedAt` included). */
+  readonly values: readonly unknown[];
+}
+
+export interface DeletedRow {
+  readonly state: InstanceState;
+  readonly instance: object;
+  readonly meta: EntityMetadata;
+}
+
+/** What the session does with each row once results are applied (identity map, statuses). */
+export interface FlushListener {
+  onInserted?(state: InstanceState, key: IdentityKey, instance: object): void;
+  onUpdated?(state: InstanceState, instance: object): void;
+  onDeleted?(state: InstanceState, instance: object): void;
+}
+
+export type Undo = () => void;
+
+/**
+ * What `apply()` overwrote, as flat parallel arrays (one entry per property or Ref key it
+ * changed: no closure per change, which at 60k rows costs more than the flush's own work).
+ */
+class UndoLog {
+  private readonly targets: object[] = [];
+  private readonly names: (string | undefined)[] = [];
+  private readonly previous: unknown[] = [];
+  private readonly had: boolean[] = [];
+  private readonly states: { state: InstanceState; key: IdentityKey | undefined; snapshot: unknown[] | undefined }[] = [];
+
+  property(target: object, name: string): void {
+    this.targets.push(target);
+    this.names.push(name);
+    this.previous.push((target as Record<string, unknown>)[name]);
+    this.had.push(Object.prototype.hasOwnProperty.call(target, name));
+  }
+
+  refKey(ref: Ref<object, unknown>): void {
+    this.targets.push(ref);
+    this.names.push(undefined);
+    this.previous.push(ref.key);
+    this.had.push(true);
+  }
+
+  state(state: InstanceState): void {
+    this.states.push({ state, key: state.key, snapshot: state.snapshot });
+  }
+
+  undo(): void {
+    for (let i = this.states.length - 1; i >= 0; i--) {
+      const s = this.states[i]!;
+      s.state.key = s.key;
+      s.state.snapshot = s.snapshot;
+    }
+    for (let i = this.targets.length - 1; i >= 0; i--) {
+      const target = this.targets[i] as Record<string, unknown>;
+      const name = this.names[i];
+      if (name === undefined) (target as unknown as Ref<object, unknown>).key = this.previous[i];
+      else if (this.had[i]) target[name] = this.previous[i];
+      else delete target[name];
+    }
+    this.targets.length = 0;
+    this.states.length = 0;
+  }
+}
+
+export class FlushOutcome {
+  readonly inserted: readonly InsertedRow[];
+  readonly updated: readonly UpdatedRow[];
+  readonly deleted: readonly DeletedRow[];
+  readonly links: number;
+  readonly unlinks: number;
+  /** Statements the flush sent. */
+  readonly statements: number;
+
+  /** @internal */
+  constructor(ctx: FlushContext) {
+    const inserted: InsertedRow[] = [];
+    for (const r of ctx.inserted.values()) {
+      inserted.push({ state: r.state, instance: r.instance, meta: r.meta, key: keyOf(r.meta, r.values), values: r.values });
+    }
+    this.inserted = inserted;
+    const updated: UpdatedRow[] = [];
+    for (const r of ctx.updated.values()) {
+      updated.push({ state: r.state, instance: r.instance, meta: r.meta, key: keyOf(r.meta, r.values), values: r.values });
+    }
+    this.updated = updated;
+    this.deleted = ctx.deleted;
+    this.links = ctx.links;
+    this.unlinks = ctx.unlinks;
+    this.statements = ctx.statements;
+  }
+
+  /**
+   * Write the results onto instances (keys, defaults, timestamps, versions; Refs to new rows
+   * get their key) and states (identity key — an update changes it only when it set the
+   * primary key; the row's values become its snapshot, the outcome's arrays handed over, not
+   * copied), then call the listener. Returns the undo.
+   */
+  apply(listener: FlushListener = {}): Undo {
+    const log = new UndoLog();
+    for (const row of this.inserted) {
+      assign(row.instance, row.meta, row.values, log);
+      fixRefs(row.instance, row.meta, row.values, log);
+      const { state } = row;
+      log.state(state);
+      state.key = row.key;
+      state.snapshot = row.values as unknown[];
+      listener.onInserted?.(state, row.key, row.instance);
+    }
+    for (const row of this.updated) {
+      assign(row.instance, row.meta, row.values, log);
+      fixRefs(row.instance, row.meta, row.values, log);
+      log.state(row.state);
+      row.state.snapshot = row.values as unknown[];
+      if (row.state.key !== row.key) row.state.key = row.key;
+      listener.onUpdated?.(row.state, row.instance);
+    }
+    for (const row of this.deleted) listener.onDeleted?.(row.state, row.instance);
+    return () => log.undo();
+  }
+}
+
+function keyOf(meta: EntityMetadata, values: readonly unknown[]): IdentityKey {
+  const slots = primaryKeySlots(meta);
+  return slots.length === 1 ? keyPart(values[slots[0]!]) : identityOf(slots.map((s) => values[s]));
+}
+
+/** Set the mapped properties whose value the flush decided (a key, a default, a version). */
+function assign(instance: object, meta: EntityMetadata, values: readonly unknown[], log: UndoLog): void {
+  const target = instance as Record<string, unknown>;
+  const columns = meta.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    const v = values[i];
+    if (!c.instance || v === undefined || target[c.name] === v) continue;
+    log.property(target, c.name);
+    target[c.name] = v;
+  }
+}
+
+/** A Ref that holds a new entity learns the key it was inserted under. */
+function fixRefs(instance: object, meta: EntityMetadata, values: readonly unknown[], log: UndoLog): void {
+  for (const relation of foreignKeyRelations(meta)) {
+    const ref = (instance as Record<string, unknown>)[relation.name];
+    if (!(ref instanceof Ref)) continue;
+    const slots = foreignKeySlots(meta, relation);
+    let key: unknown;
+    if (slots.length === 1) {
+      key = values[slots[0]!];
+      if (key === null || key === undefined || ref.key === key) continue;
+    } else {
+      const parts = slots.map((s) => values[s]);
+      if (parts.some((p) => p === null || p === undefined)) continue;
+      key = Object.fromEntries(relation.target.primaryKey.map((c, i) => [c.name, parts[i]]));
+    }
+    log.refKey(ref);
+    ref.key = key;
+  }
+}

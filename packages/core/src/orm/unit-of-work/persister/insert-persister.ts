@@ -1,0 +1,90 @@
+import type { AnyColumn } from '../../../sql/schema/column';
+import type { ColumnProperty, EntityMetadata, RelationProperty } from '../../metadata/entity-metadata';
+import type { InsertChange, PostUpdateChange } from '../change-set';
+import type { FlushContext } from './flush-context';
+import { insertRows } from './insert-rows';
+import { columnReaders, type PendingRow, primaryKeySlots } from './row-values';
+
+/**
+ * An insert step: each new row's values (the instance's, with client-side defaults,
+ * `@CreatedAt`/`@UpdatedAt` and the first `@Version` filled in where the instance has none),
+ * written in batches of one column set, with generated keys and server defaults read back.
+ * The values land in the flush context (children read their parents' keys from there), never
+ * on the instances: the session applies them when the flush has succeeded.
+ */
+export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, changes: readonly InsertChange[], deferred: readonly PostUpdateChange[] = []): Promise<void> {
+  const nulled = deferredColumns(meta, deferred);
+  const groups = new Map<string, { omitted: number[]; rows: PendingRow[] }>();
+  const read = columnReaders(meta);
+  const columns = meta.columns;
+  for (const change of changes) {
+    const values = new Array<unknown>(columns.length);
+    const omitted: number[] = [];
+    const nulls = nulled.get(change.instance);
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
+      let v = nulls?.has(i) ? null : read[i]!(ctx, change.instance);
+      if (v === undefined) v = initialValue(ctx, c);
+      // The database generates it (an auto-increment key, given as undefined or null) or defaults it.
+      if ((v === undefined || (v === null && c.autoIncrement)) && (c.autoIncrement || c.serverDefault !== undefined)) {
+        omitted.push(i);
+        values[i] = undefined;
+      } else values[i] = v === undefined ? null : v;
+    }
+    const signature = omitted.join(',');
+    let group = groups.get(signature);
+    if (!group) groups.set(signature, (group = { omitted, rows: [] }));
+    group.rows.push({ state: change.state, instance: change.instance, meta, values });
+  }
+  for (const { omitted, rows } of groups.values()) await writeGroup(ctx, meta, omitted, rows);
+}
+
+/** A new row's value for a column the instance left undefined; undefined when the database decides. */
+function initialValue(ctx: FlushContext, c: ColumnProperty): unknown {
+  if ((c.createdAt || c.updatedAt) && c.serverDefault === undefined) return ctx.timestamp();
+  const d = c.default;
+  if (d === undefined) return undefined;
+  return 'fn' in d ? d.fn() : d.value;
+}
+
+/** Per instance, the column slots written as NULL because their relationship is set by a post-update. */
+function deferredColumns(meta: EntityMetadata, deferred: readonly PostUpdateChange[]): Map<object, Set<number>> {
+  const out = new Map<object, Set<number>>();
+  for (const p of deferred) {
+    const set = out.get(p.instance) ?? new Set<number>();
+    for (const slot of slotsOf(meta, p.relation)) set.add(slot);
+    out.set(p.instance, set);
+  }
+  return out;
+}
+
+function slotsOf(meta: EntityMetadata, relation: RelationProperty): number[] {
+  return relation.joinColumns.map((jc) => meta.columns.findIndex((c) => c.name === jc.name));
+}
+
+async function writeGroup(ctx: FlushContext, meta: EntityMetadata, omitted: readonly number[], rows: readonly PendingRow[]): Promise<void> {
+  const table = meta.table;
+  const skip = new Set(omitted);
+  const written = meta.columns.map((_c, i) => i).filter((i) => !skip.has(i));
+  const core = (i: number): AnyColumn => table.$column(meta.columns[i]!.name);
+  const generatedSlot = omitted.find((i) => meta.columns[i]!.autoIncrement);
+  const pkSlots = primaryKeySlots(meta);
+  // Read back: the generated key first, then server defaults; with client keys, the key to match rows on.
+  const back = [...(generatedSlot === undefined ? [] : [generatedSlot]), ...omitted.filter((i) => i !== generatedSlot)];
+  const keyed = generatedSlot === undefined && back.length > 0 && pkSlots.every((s) => !skip.has(s));
+  if (keyed) back.push(...pkSlots);
+  const batch = {
+    table,
+    columns: written.map(core),
+    rows: rows.map((r) => written.map((i) => r.values[i])),
+    returning: back.map(core),
+    generated: generatedSlot === undefined ? undefined : core(generatedSlot),
+    keyMatch: keyed ? { written: pkSlots.map((s) => written.indexOf(s)), returned: pkSlots.map((_s, k) => back.length - pkSlots.length + k) } : undefined,
+  };
+  const readBack = await insertRows(ctx, batch);
+  rows.forEach((row, r) => {
+    const got = readBack[r];
+    if (got !== undefined) back.forEach((slot, k) => (row.values[slot] = got[k]));
+    ctx.inserted.set(row.instance, row);
+  });
+}

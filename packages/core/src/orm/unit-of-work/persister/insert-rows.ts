@@ -1,0 +1,192 @@
+import type { ResultRow } from '../../../engine/row-builder';
+import { DataError } from '../../../errors/errors';
+import type { SqlDialect } from '../../../sql/dialect';
+import type { AnyColumn } from '../../../sql/schema/column';
+import type { AnyTable } from '../../../sql/schema/table';
+import type { SqlType } from '../../../sql/types/sql-type';
+import { resultColumnsOf } from '../../hydration/result-columns';
+import { identityOf } from '../../identity/identity-key';
+import type { FlushContext } from './flush-context';
+import { RawBuilder, textElement } from './raw-builder';
+import { decoderOf, encoderOf } from './row-values';
+import { castTo, ident, insertShape, typed } from './shapes';
+
+/**
+ * Rows into one table, in as few statements as the dialect's write plan allows, with what the
+ * database generated read back per row, in input order. Entities and many-to-many links both
+ * go through here.
+ */
+export interface InsertBatch {
+  readonly table: AnyTable;
+  /** Columns written; may be empty (a row of defaults). */
+  readonly columns: readonly AnyColumn[];
+  /** JavaScript values aligned with `columns`. */
+  readonly rows: readonly (readonly unknown[])[];
+  /** Columns to read back. A generated key, when there is one, comes first. */
+  readonly returning: readonly AnyColumn[];
+  /** The key the database generates for every row of the batch (an auto-increment column). */
+  readonly generated?: AnyColumn;
+  /** Without a generated key: where the key is in `columns` and in `returning`, to match rows read back. */
+  readonly keyMatch?: { readonly written: readonly number[]; readonly returned: readonly number[] };
+}
+
+/** Per input row, the values read back (aligned with `returning`; undefined where unread). */
+export type ReadBack = (readonly unknown[] | undefined)[];
+
+const TEXT: SqlType = Object.freeze({ kind: 'text' });
+
+export async function insertRows(ctx: FlushContext, batch: InsertBatch): Promise<ReadBack> {
+  const strategy = batch.columns.length === 0 ? 'row' : ctx.plan.insert;
+  if (strategy === 'row') return insertOneByOne(ctx, batch);
+  const out: ReadBack = [];
+  const per = strategy === 'arrays' ? ctx.plan.arrayRows : Math.max(1, Math.floor(ctx.plan.maxParameters / batch.columns.length));
+  for (let start = 0; start < batch.rows.length; start += per) {
+    const chunk = batch.rows.slice(start, start + per);
+    const back = strategy === 'arrays' ? await insertArrays(ctx, batch, chunk) : await insertValues(ctx, batch, chunk);
+    for (const r of back) out.push(r);
+  }
+  return out;
+}
+
+function encoders(dialect: SqlDialect, columns: readonly AnyColumn[]): ((v: unknown) => unknown)[] {
+  return columns.map((c) => encoderOf(dialect, c.config.type));
+}
+
+/** SQLite: one prepared statement, run per row; the generated key from the driver's lastInsertId. */
+async function insertOneByOne(ctx: FlushContext, batch: InsertBatch): Promise<ReadBack> {
+  const { columns, returning, generated } = batch;
+  const onlyKey = generated !== undefined && returning.length === 1;
+  const useReturning = returning.length > 0 && !onlyKey && ctx.plan.insertReturning;
+  const shape = insertShape(ctx.dialect, batch.table, columns, 1, useReturning ? returning : []);
+  const encode = encoders(ctx.dialect, columns);
+  const decodeKey = generated ? decoderOf(ctx.dialect, generated.config.type) : undefined;
+  const values = new Array<unknown>(columns.length);
+  const out: ReadBack = new Array(batch.rows.length);
+  for (let r = 0; r < batch.rows.length; r++) {
+    const row = batch.rows[r]!;
+    for (let i = 0; i < values.length; i++) values[i] = encode[i]!(row[i]);
+    const result = await ctx.run(shape.bind(values));
+    if (useReturning) out[r] = returning.map((c) => (result.rows[0] as ResultRow)[c.key]);
+    else if (decodeKey !== undefined) {
+      if (result.lastInsertId === undefined) throw noKey(batch, 'the driver reported no generated key');
+      out[r] = [decodeKey(result.lastInsertId), ...returning.slice(1).map(() => undefined)];
+    }
+  }
+  return out;
+}
+
+/** Multi-row VALUES (MySQL, MariaDB): RETURNING where the database has it, else LAST_INSERT_ID() arithmetic. */
+async function insertValues(ctx: FlushContext, batch: InsertBatch, chunk: readonly (readonly unknown[])[]): Promise<ReadBack> {
+  const { columns, returning, generated } = batch;
+  const useReturning = returning.length > 0 && ctx.plan.insertReturning;
+  const shape = insertShape(ctx.dialect, batch.table, columns, chunk.length, useReturning ? returning : []);
+  const encode = encoders(ctx.dialect, columns);
+  const width = columns.length;
+  const flat = new Array<unknown>(chunk.length * width);
+  for (let r = 0; r < chunk.length; r++) {
+    const row = chunk[r]!;
+    for (let i = 0; i < width; i++) flat[r * width + i] = encode[i]!(row[i]);
+  }
+  const result = await ctx.run(shape.bind(flat));
+  if (useReturning) return matchReturned(batch, chunk, result.rows as ResultRow[]);
+  if (generated === undefined) return chunk.map(() => undefined);
+  return consecutiveKeys(ctx, batch, chunk.length, result.lastInsertId, result.rowCount);
+}
+
+/**
+ * The documented MySQL way without RETURNING: a multi-row INSERT whose row count is known in
+ * advance ("simple insert") has its AUTO_INCREMENT values allocated together, so they are
+ * LAST_INSERT_ID() (the first one), then one `@@auto_increment_increment` apart — in every
+ * InnoDB lock mode: modes 0 and 1 hold the AUTO-INC lock or mutex for the whole allocation,
+ * and mode 2 ("interleaved") interleaves only bulk inserts (INSERT … SELECT, LOAD DATA) whose
+ * row count is unknown. A statement mixing explicit keys with generated ones ("mixed-mode")
+ * may waste values; the persister never sends one: rows with an explicit key form their own
+ * statement (another column set). The affected-row count is checked against the rows sent.
+ */
+async function consecutiveKeys(ctx: FlushContext, batch: InsertBatch, count: number, first: number | bigint | undefined, affected: number): Promise<ReadBack> {
+  if (first === undefined) throw noKey(batch, 'the database reported no LAST_INSERT_ID()');
+  if (affected !== count) throw noKey(batch, `${count} rows were sent but ${affected} inserted`);
+  const step = count > 1 ? await autoIncrementStep(ctx) : 1;
+  const decode = decoderOf(ctx.dialect, batch.generated!.config.type);
+  const rest = batch.returning.slice(1).map(() => undefined);
+  const out: ReadBack = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const key = typeof first === 'bigint' ? first + BigInt(i * step) : first + i * step;
+    out[i] = [decode(key), ...rest];
+  }
+  return out;
+}
+
+const steps = new WeakMap<SqlDialect, Map<number, number>>();
+
+/** `@@auto_increment_increment`, read once per connection (or once per flush when the connection is unknown). */
+async function autoIncrementStep(ctx: FlushContext): Promise<number> {
+  const id = ctx.db.connectionId;
+  let byConnection = steps.get(ctx.dialect);
+  if (byConnection === undefined) steps.set(ctx.dialect, (byConnection = new Map()));
+  const known = id === undefined ? undefined : byConnection.get(id);
+  if (known !== undefined) return known;
+  const result = await ctx.run({ sql: 'SELECT @@auto_increment_increment', params: [] });
+  const value = Number(Object.values((result.rows[0] ?? {}) as ResultRow)[0] ?? 1);
+  if (id !== undefined) {
+    if (byConnection.size >= 1000) byConnection.clear();
+    byConnection.set(id, value);
+  }
+  return value;
+}
+
+/**
+ * PostgreSQL: every row in one statement of array parameters (one per column, whatever the
+ * row count, so the text never changes): `INSERT INTO t (a, b) SELECT CAST(v.c0 AS …), …
+ * FROM unnest(CAST($1 AS text[]), …) WITH ORDINALITY AS v(c0, …, n) ORDER BY v.n RETURNING …`.
+ * Values travel as text and are cast to the column types by the dialect's CAST.
+ */
+async function insertArrays(ctx: FlushContext, batch: InsertBatch, chunk: readonly (readonly unknown[])[]): Promise<ReadBack> {
+  const { columns, returning } = batch;
+  const encode = encoders(ctx.dialect, columns);
+  const arrays = columns.map((_c, i) => chunk.map((row) => textElement(encode[i]!(row[i]))));
+  const alias = columns.map((_c, i) => `c${i}`);
+  const b = new RawBuilder().text('INSERT INTO ').add(tableIdent(batch.table)).text(' (');
+  b.list(columns.map((c) => ident(c.name))).text(') SELECT ');
+  b.list(columns.map((c, i) => castTo(ident('_v', alias[i]!), c.config.type)));
+  b.text(' FROM ');
+  unnestArrays(b, arrays);
+  b.text(' WITH ORDINALITY AS ').add(ident('_v')).text(' (').list([...alias, 'n'].map((a) => ident(a))).text(') ORDER BY ').add(ident('_v', 'n'));
+  if (returning.length > 0) b.text(' RETURNING ').list(returning.map((c) => ident(c.name)));
+  const compiled = ctx.dialect.compile(b.build());
+  const result = await ctx.run(returning.length > 0 ? { ...compiled, columns: resultColumnsOf(returning, ctx.dialect) } : compiled);
+  return returning.length > 0 ? matchReturned(batch, chunk, result.rows as ResultRow[]) : chunk.map(() => undefined);
+}
+
+/** `unnest(CAST(? AS text[]), …)`: the array type is the parameters' own, not a column's, so it is written out. */
+export function unnestArrays(b: RawBuilder, arrays: readonly (readonly (string | null)[])[]): void {
+  b.text('unnest(');
+  arrays.forEach((a, i) => {
+    if (i > 0) b.text(', ');
+    b.text('CAST(').add(typed(a, TEXT)).text(' AS text[])');
+  });
+  b.text(')');
+}
+
+export function tableIdent(table: AnyTable): ReturnType<typeof ident> {
+  return table.$schema ? ident(table.$schema, table.$name) : ident(table.$name);
+}
+
+/** Returned rows in input order: by ascending generated key, or matched on the key written. */
+function matchReturned(batch: InsertBatch, chunk: readonly (readonly unknown[])[], rows: readonly ResultRow[]): ReadBack {
+  if (rows.length !== chunk.length) throw noKey(batch, `${chunk.length} rows were sent but ${rows.length} returned`);
+  const returned = rows.map((r) => batch.returning.map((c) => r[c.key]));
+  if (batch.generated !== undefined) return returned.sort((a, b) => compareKeys(a[0], b[0]));
+  const match = batch.keyMatch;
+  if (match === undefined) return returned;
+  const byKey = new Map(returned.map((r) => [identityOf(match.returned.map((i) => r[i])), r]));
+  return chunk.map((row) => byKey.get(identityOf(match.written.map((i) => row[i]))));
+}
+
+function compareKeys(a: unknown, b: unknown): number {
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+function noKey(batch: InsertBatch, why: string): DataError {
+  return new DataError(`INSERT into ${batch.table.$name}: cannot read back the generated keys (${why}).`);
+}

@@ -1,0 +1,159 @@
+import { InvalidArgumentError } from '../../../errors/errors';
+import type { SqlDialect } from '../../../sql/dialect';
+import type { SqlType } from '../../../sql/types/sql-type';
+import type { InstanceState } from '../../identity/instance-state';
+import { stateOf } from '../../identity/instance-state';
+import type { ColumnProperty, EntityMetadata, RelationProperty } from '../../metadata/entity-metadata';
+import { describeKey, Ref } from '../../relations/ref';
+
+/**
+ * The values a flush writes, read from instances: mapped properties as they are, foreign keys
+ * from the relationship's target (its key as this flush assigned it, when it is new), the
+ * discriminator from the class. Nothing here writes to an instance.
+ */
+
+/** A row this flush wrote (or is writing): its values aligned with `meta.columns`. */
+export interface PendingRow {
+  readonly state: InstanceState;
+  readonly instance: object;
+  readonly meta: EntityMetadata;
+  /** As the row now holds them; undefined where not known (a server default nothing read back). */
+  readonly values: unknown[];
+}
+
+/** Where keys assigned earlier in the flush are found. */
+export interface KeySource {
+  insertedRow(instance: object): PendingRow | undefined;
+}
+
+type Reader = (source: KeySource, instance: object) => unknown;
+
+const readers = new WeakMap<EntityMetadata, readonly Reader[]>();
+const pkSlots = new WeakMap<EntityMetadata, readonly number[]>();
+
+/** Where the primary-key columns sit in `meta.columns`. */
+export function primaryKeySlots(meta: EntityMetadata): readonly number[] {
+  let slots = pkSlots.get(meta);
+  if (slots === undefined) {
+    slots = meta.primaryKey.map((k) => meta.columns.findIndex((c) => c.name === k.name));
+    pkSlots.set(meta, slots);
+  }
+  return slots;
+}
+
+/** Readers of the current value of each of `meta.columns`, built once per entity. */
+export function columnReaders(meta: EntityMetadata): readonly Reader[] {
+  let list = readers.get(meta);
+  if (list === undefined) {
+    list = meta.columns.map((c) => readerOf(meta, c));
+    readers.set(meta, list);
+  }
+  return list;
+}
+
+function readerOf(meta: EntityMetadata, column: ColumnProperty): Reader {
+  const name = column.name;
+  if (column.instance) return (_source, instance) => (instance as Record<string, unknown>)[name];
+  if (column.foreignKeyOf !== undefined) {
+    const relation = meta.relations.find((r) => r.name === column.foreignKeyOf)!;
+    const slot = relation.joinColumns.findIndex((c) => c.name === name);
+    return (source, instance) => {
+      const key = targetKey(source, instance, relation);
+      return key === null ? null : key[slot];
+    };
+  }
+  const value = meta.inheritance?.value ?? null;
+  return () => value;
+}
+
+/** The current value of one column of `instance`. */
+export function columnValue(source: KeySource, meta: EntityMetadata, instance: object, index: number): unknown {
+  return columnReaders(meta)[index]!(source, instance);
+}
+
+/** An instance's primary-key values: as this flush assigned them, else as its properties hold them; undefined when incomplete. */
+export function keyOf(source: KeySource, instance: object, fallback: EntityMetadata): unknown[] | undefined {
+  const row = source.insertedRow(instance);
+  const meta = row?.meta ?? stateOf(instance)?.meta ?? fallback;
+  const slots = primaryKeySlots(meta);
+  const out = new Array<unknown>(slots.length);
+  const read = columnReaders(meta);
+  for (let i = 0; i < slots.length; i++) {
+    const v = row !== undefined ? row.values[slots[i]!] : read[slots[i]!]!(source, instance);
+    if (v === null || v === undefined) return undefined;
+    out[i] = v;
+  }
+  return out;
+}
+
+/**
+ * The key a to-one relationship of `instance` points at (aligned with the target's primary
+ * key), or null when it points nowhere. A target object without a key (new, and not inserted
+ * before this row) is an error naming the relationship.
+ */
+export function targetKey(source: KeySource, instance: object, relation: RelationProperty): unknown[] | null {
+  const value = (instance as Record<string, unknown>)[relation.name];
+  if (value === null || value === undefined) return null;
+  let target: unknown = value;
+  if (value instanceof Ref) {
+    target = value.value;
+    if (target === undefined || target === null) return refKey(relation, value.key);
+  }
+  if (typeof target !== 'object' || target === null) {
+    throw new InvalidArgumentError(`${instance.constructor.name}.${relation.name} holds ${typeof target}; assign a ${relation.target.name}, a Ref to one (ref(${relation.target.name}, id)), or null.`);
+  }
+  const key = keyOf(source, target, relation.target);
+  if (key !== undefined) return key;
+  throw new InvalidArgumentError(
+    `${instance.constructor.name}.${relation.name} points at a ${relation.target.name} that has no key and is not inserted before it in this flush. ` +
+      `Add the ${relation.target.name} to the session (session.add(…)), or cascade 'save' along ${relation.name}.`,
+  );
+}
+
+function refKey(relation: RelationProperty, key: unknown): unknown[] | null {
+  if (key === null || key === undefined) return null;
+  const pk = relation.target.primaryKey;
+  if (pk.length === 1) return [key];
+  const parts = pk.map((c) => (key as Record<string, unknown>)[c.name]);
+  if (parts.some((p) => p === null || p === undefined)) {
+    throw new InvalidArgumentError(`${relation.name}: the Ref's key ${describeKey(key)} lacks part of ${relation.target.name}'s key (${pk.map((c) => c.name).join(', ')}).`);
+  }
+  return parts;
+}
+
+type Converter = (value: unknown) => unknown;
+const encoders = new WeakMap<SqlDialect, WeakMap<SqlType, Converter>>();
+const decoders = new WeakMap<SqlDialect, WeakMap<SqlType, Converter>>();
+const identity: Converter = (v) => (v === undefined ? null : v);
+
+function cached(store: WeakMap<SqlDialect, WeakMap<SqlType, Converter>>, dialect: SqlDialect, type: SqlType, make: () => Converter): Converter {
+  let byType = store.get(dialect);
+  if (byType === undefined) store.set(dialect, (byType = new WeakMap()));
+  let fn = byType.get(type);
+  if (fn === undefined) byType.set(type, (fn = make()));
+  return fn;
+}
+
+/** What the driver binds for a value of `type` (as the compiler encodes a typed parameter). */
+export function encoderOf(dialect: SqlDialect, type: SqlType): Converter {
+  return cached(encoders, dialect, type, () => {
+    const codec = dialect.codecs[type.kind];
+    const to = codec?.toDriver;
+    return to === undefined ? identity : (v) => (v === null || v === undefined ? null : to.call(codec, v, type));
+  });
+}
+
+/** The JavaScript value of a driver value of `type` (generated keys read outside a result set). */
+export function decoderOf(dialect: SqlDialect, type: SqlType): Converter {
+  return cached(decoders, dialect, type, () => {
+    const codec = dialect.codecs[type.kind];
+    const from = codec?.fromDriver;
+    return from === undefined ? (v) => v : (v) => (v === null || v === undefined ? null : from.call(codec, v, type));
+  });
+}
+
+/** `User#1`, `Membership#[1,"ann"]`, `User#(new)`: how messages name a row. */
+export function describeRow(meta: EntityMetadata, key: readonly unknown[] | undefined): string {
+  if (key === undefined) return `${meta.name}#(new)`;
+  return `${meta.name}#${key.length === 1 ? describeKey(key[0]) : describeKey(key)}`;
+}

@@ -1,0 +1,97 @@
+import { InvalidArgumentError } from '../../../errors/errors';
+import type { EntityMetadata } from '../../metadata/entity-metadata';
+import type { PostUpdateChange, UpdateChange } from '../change-set';
+import { foreignKeySlots } from '../row-links';
+import type { FlushContext } from './flush-context';
+import { columnReaders, primaryKeySlots, targetKey } from './row-values';
+import { type UpdateRow, updateRows } from './update-rows';
+
+/**
+ * An update step: only the changed columns, plus `@UpdatedAt` (the flush's time, unless the
+ * change sets it) and `@Version` (incremented, and checked: `WHERE id = ? AND version = ?`).
+ * Rows with the same column set go together. Each row's next snapshot is kept in the flush
+ * context for the session to apply once the flush succeeded.
+ */
+export async function persistUpdates(ctx: FlushContext, meta: EntityMetadata, changes: readonly UpdateChange[]): Promise<void> {
+  const columns = meta.columns;
+  const read = columnReaders(meta);
+  const pk = primaryKeySlots(meta);
+  const versionSlot = meta.version === undefined ? -1 : columns.findIndex((c) => c.name === meta.version!.name);
+  const slotOf = columnSlots(meta);
+  // Columns every update of this entity sets: @UpdatedAt and @Version.
+  const automatic = columns.map((c, i) => (c.updatedAt || i === versionSlot ? i : -1)).filter((i) => i >= 0);
+  const groups = new Map<string, { slots: number[]; rows: UpdateRow[] }>();
+  for (const change of changes) {
+    if (change.columns.length === 0) continue;
+    const before = change.state.snapshot;
+    if (before === undefined) {
+      throw new InvalidArgumentError(`${change.state}: an update needs the values the row was loaded with (its snapshot); the instance has none.`);
+    }
+    const explicit = change.columns.map((c) => slotOf.get(c.name)!);
+    const ordered = automatic.length === 0 && explicit.length === 1 ? explicit : [...new Set([...explicit, ...automatic])].sort((a, b) => a - b);
+    const values = before.slice();
+    const set = new Array<unknown>(ordered.length);
+    for (let k = 0; k < ordered.length; k++) {
+      const s = ordered[k]!;
+      let v: unknown;
+      if (s === versionSlot) v = nextVersion(before[s]);
+      else if (!explicit.includes(s)) v = ctx.timestamp();
+      else v = read[s]!(ctx, change.instance);
+      set[k] = values[s] = v === undefined ? null : v;
+    }
+    const key = pk.map((s) => before[s]);
+    const version = versionSlot >= 0 ? before[versionSlot] : undefined;
+    const row: UpdateRow = versionSlot >= 0 ? { set, key, version, newVersion: values[versionSlot] } : { set, key };
+    ctx.updated.set(change.instance, { state: change.state, instance: change.instance, meta, values, before });
+    const signature = ordered.join(',');
+    let group = groups.get(signature);
+    if (!group) groups.set(signature, (group = { slots: ordered, rows: [] }));
+    group.rows.push(row);
+  }
+  for (const { slots, rows } of groups.values()) {
+    await updateRows(ctx, { meta, set: slots.map((s) => columns[s]!), version: versionSlot >= 0 ? columns[versionSlot] : undefined, rows, check: true });
+  }
+}
+
+const slotMaps = new WeakMap<EntityMetadata, Map<string, number>>();
+
+/** Column property name → its slot in `meta.columns`. */
+function columnSlots(meta: EntityMetadata): Map<string, number> {
+  let map = slotMaps.get(meta);
+  if (map === undefined) slotMaps.set(meta, (map = new Map(meta.columns.map((c, i) => [c.name, i]))));
+  return map;
+}
+
+function nextVersion(current: unknown): unknown {
+  if (typeof current === 'bigint') return current + 1n;
+  return current === null || current === undefined ? 1 : Number(current) + 1;
+}
+
+/**
+ * Post-updates: a cycle's foreign keys, set once both rows exist (the new row's pending values
+ * follow), or cleared before the rows are deleted. Neither checks nor moves `@Version`: the
+ * rows were just inserted, or are about to be deleted with their version checked.
+ */
+export async function persistPostUpdates(ctx: FlushContext, meta: EntityMetadata, changes: readonly PostUpdateChange[]): Promise<void> {
+  const pk = primaryKeySlots(meta);
+  const byRelation = new Map<PostUpdateChange['relation'], { nullify: boolean; rows: UpdateRow[] }[]>();
+  for (const change of changes) {
+    const slots = foreignKeySlots(meta, change.relation);
+    const inserted = ctx.inserted.get(change.instance);
+    const source = inserted?.values ?? change.state.snapshot;
+    if (source === undefined) throw new InvalidArgumentError(`${change.state}: a post-update needs the row's key; the instance has none.`);
+    const key = pk.map((s) => source[s]);
+    const target = change.nullify ? null : targetKey(ctx, change.instance, change.relation);
+    const set = slots.map((_s, i) => (target === null ? null : target[i]));
+    if (inserted !== undefined) slots.forEach((s, i) => (inserted.values[s] = set[i]));
+    const groups = byRelation.get(change.relation) ?? [];
+    let group = groups.find((g) => g.nullify === (change.nullify ?? false));
+    if (!group) groups.push((group = { nullify: change.nullify ?? false, rows: [] }));
+    group.rows.push({ set, key });
+    byRelation.set(change.relation, groups);
+  }
+  for (const [relation, groups] of byRelation) {
+    const set = foreignKeySlots(meta, relation).map((s) => meta.columns[s]!);
+    for (const g of groups) await updateRows(ctx, { meta, set, rows: g.rows, check: !g.nullify });
+  }
+}

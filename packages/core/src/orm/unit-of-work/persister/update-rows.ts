@@ -1,0 +1,151 @@
+import type { ResultRow } from '../../../engine/row-builder';
+import { node } from '../../../sql/ast';
+import type { ExprNode } from '../../../sql/ast';
+import type { AnyColumn } from '../../../sql/schema/column';
+import type { SqlType } from '../../../sql/types/sql-type';
+import { resultColumnsOf } from '../../hydration/result-columns';
+import type { ColumnProperty, EntityMetadata } from '../../metadata/entity-metadata';
+import type { FlushContext } from './flush-context';
+import { tableIdent, unnestArrays } from './insert-rows';
+import { keyCondition } from './key-conditions';
+import { RawBuilder, textElement } from './raw-builder';
+import { encoderOf } from './row-values';
+import { castTo, eq, ident, logical, typed, updateRowShape } from './shapes';
+import { type CheckedRow, findStale, missingFrom, staleError } from './stale-rows';
+
+/**
+ * Rows of one table getting new values in the same columns, in as few round trips as the
+ * write plan allows (a prepared single-row UPDATE per row, CASE batches, or one UPDATE … FROM
+ * unnest(…) per chunk). With `check`, a row the statement did not match (its version moved
+ * on, or it is gone) raises StaleDataError naming it.
+ */
+export interface UpdateRow extends CheckedRow {
+  /** JavaScript values aligned with the batch's `set`. */
+  readonly set: readonly unknown[];
+}
+
+export interface UpdateBatch {
+  readonly meta: EntityMetadata;
+  readonly set: readonly ColumnProperty[];
+  /** Checked in the WHERE clause: `version = row.version`. */
+  readonly version?: ColumnProperty;
+  readonly rows: readonly UpdateRow[];
+  readonly check: boolean;
+}
+
+interface Columns {
+  readonly set: AnyColumn[];
+  readonly key: AnyColumn[];
+  readonly version: AnyColumn | undefined;
+}
+
+function columnsOf(batch: UpdateBatch): Columns {
+  const table = batch.meta.table;
+  return {
+    set: batch.set.map((c) => table.$column(c.name)),
+    key: batch.meta.primaryKey.map((c) => table.$column(c.name)),
+    version: batch.version === undefined ? undefined : table.$column(batch.version.name),
+  };
+}
+
+export async function updateRows(ctx: FlushContext, batch: UpdateBatch): Promise<void> {
+  if (batch.rows.length === 0) return;
+  const cols = columnsOf(batch);
+  switch (ctx.plan.update) {
+    case 'row':
+      return updateOneByOne(ctx, batch, cols);
+    case 'case':
+      return updateWithCase(ctx, batch, cols);
+    case 'arrays':
+      return updateWithArrays(ctx, batch, cols);
+  }
+}
+
+/** SQLite: one prepared statement run per row; each row's count tells whether it matched. */
+async function updateOneByOne(ctx: FlushContext, batch: UpdateBatch, cols: Columns): Promise<void> {
+  const shape = updateRowShape(ctx.dialect, batch.meta.table, cols.set, cols.key, cols.version);
+  const all = [...cols.set, ...cols.key, ...(cols.version ? [cols.version] : [])];
+  const encode = all.map((c) => encoderOf(ctx.dialect, c.config.type));
+  const values = new Array<unknown>(all.length);
+  const stale: CheckedRow[] = [];
+  const nSet = cols.set.length;
+  const nKey = cols.key.length;
+  for (const row of batch.rows) {
+    for (let i = 0; i < nSet; i++) values[i] = encode[i]!(row.set[i]);
+    for (let i = 0; i < nKey; i++) values[nSet + i] = encode[nSet + i]!(row.key[i]);
+    if (cols.version) values[nSet + nKey] = encode[nSet + nKey]!(row.version);
+    const result = await ctx.run(shape.bind(values));
+    if (result.rowCount !== 1) stale.push(row);
+  }
+  if (stale.length > 0 && batch.check) throw staleError(batch.meta, 'UPDATE', stale, true);
+}
+
+/**
+ * MySQL: `UPDATE t SET a = CASE id WHEN ? THEN ? … END, … WHERE id IN (…)` (with the version,
+ * `WHERE (id, version) IN ((?, ?), …)`), `caseRows` rows a statement: its cost grows with rows
+ * times branches (measured on MariaDB, 10k rows: 64 ms at 100 rows a statement, 278 ms at 5000).
+ */
+async function updateWithCase(ctx: FlushContext, batch: UpdateBatch, cols: Columns): Promise<void> {
+  const perRow = cols.set.length * (cols.key.length + 1) + cols.key.length + (cols.version ? 1 : 0);
+  const per = Math.max(1, Math.min(ctx.plan.caseRows, Math.floor(ctx.plan.maxParameters / perRow)));
+  const whereCols = cols.version ? [...cols.key, cols.version] : cols.key;
+  for (let start = 0; start < batch.rows.length; start += per) {
+    const chunk = batch.rows.slice(start, start + per);
+    const set = cols.set.map((c, j) => Object.freeze([c.name, caseOf(cols.key, chunk, (row) => typed(row.set[j], c.config.type))] as const));
+    const where = keyCondition(ctx.plan, whereCols, chunk.map((r) => (cols.version ? [...r.key, r.version] : r.key)));
+    const result = await ctx.runNode(node({ kind: 'update', table: batch.meta.table.$ref(), set: Object.freeze(set), where }));
+    if (result.rowCount !== chunk.length && batch.check) throw await findStale(ctx, batch.meta, chunk, 'UPDATE');
+  }
+}
+
+function caseOf(key: readonly AnyColumn[], rows: readonly UpdateRow[], then: (row: UpdateRow) => ExprNode): ExprNode {
+  if (key.length === 1) {
+    const k = key[0]!;
+    return node({ kind: 'case', subject: k.node, whens: Object.freeze(rows.map((r) => Object.freeze({ when: typed(r.key[0], k.config.type), then: then(r) }))) });
+  }
+  const when = (r: UpdateRow): ExprNode => logical('AND', key.map((k, i) => eq(k.node, typed(r.key[i], k.config.type))));
+  return node({ kind: 'case', whens: Object.freeze(rows.map((r) => Object.freeze({ when: when(r), then: then(r) }))) });
+}
+
+/**
+ * PostgreSQL: `UPDATE t AS _t SET a = CAST(_v.s0 AS …) FROM unnest(CAST($1 AS text[]), …) AS
+ * _v(k0, s0, …) WHERE _t.id = CAST(_v.k0 AS …) [AND _t.version = …] [RETURNING _t.id]`: one
+ * statement per chunk, its text the same for any row count. With a version, RETURNING tells
+ * which rows matched.
+ */
+async function updateWithArrays(ctx: FlushContext, batch: UpdateBatch, cols: Columns): Promise<void> {
+  const returning = batch.check && cols.version !== undefined && ctx.plan.updateReturning;
+  const parts: { col: AnyColumn; alias: string; value: (r: UpdateRow) => unknown }[] = [
+    ...cols.key.map((col, i) => ({ col, alias: `k${i}`, value: (r: UpdateRow) => r.key[i] })),
+    ...cols.set.map((col, i) => ({ col, alias: `s${i}`, value: (r: UpdateRow) => r.set[i] })),
+    ...(cols.version ? [{ col: cols.version, alias: 'ver', value: (r: UpdateRow) => r.version }] : []),
+  ];
+  const cast = (alias: string, type: SqlType): ExprNode => castTo(ident('_v', alias), type);
+  for (let start = 0; start < batch.rows.length; start += ctx.plan.arrayRows) {
+    const chunk = batch.rows.slice(start, start + ctx.plan.arrayRows);
+    const arrays = parts.map((p) => {
+      const encode = encoderOf(ctx.dialect, p.col.config.type);
+      return chunk.map((r) => textElement(encode(p.value(r))));
+    });
+    const b = new RawBuilder().text('UPDATE ').add(tableIdent(batch.meta.table)).text(' AS ').add(ident('_t')).text(' SET ');
+    const setParts = parts.filter((p) => p.alias.startsWith('s'));
+    setParts.forEach((p, i) => {
+      if (i > 0) b.text(', ');
+      b.add(ident(p.col.name)).text(' = ').add(cast(p.alias, p.col.config.type));
+    });
+    b.text(' FROM ');
+    unnestArrays(b, arrays);
+    b.text(' AS ').add(ident('_v')).text(' (').list(parts.map((p) => ident(p.alias))).text(') WHERE ');
+    const matches = parts.filter((p) => !p.alias.startsWith('s'));
+    matches.forEach((p, i) => {
+      if (i > 0) b.text(' AND ');
+      b.add(ident('_t', p.col.name)).text(' = ').add(cast(p.alias, p.col.config.type));
+    });
+    if (returning) b.text(' RETURNING ').list(cols.key.map((c) => ident('_t', c.name)));
+    const compiled = ctx.dialect.compile(b.build());
+    const result = await ctx.run(returning ? { ...compiled, columns: resultColumnsOf(cols.key, ctx.dialect) } : compiled);
+    if (result.rowCount === chunk.length || !batch.check) continue;
+    if (returning) throw staleError(batch.meta, 'UPDATE', missingFrom(chunk, result.rows as ResultRow[], cols.key.map((c) => c.key)), true);
+    throw await findStale(ctx, batch.meta, chunk, 'UPDATE');
+  }
+}

@@ -1,0 +1,165 @@
+import { asc, select, sql, table } from '@athanor/core';
+import type { Engine } from '@athanor/core';
+import { mysqlDialect as mysqlFlavor } from '@athanor/mysql';
+import { describeEachDialect } from '@athanor/testing';
+import type { StatementRecorder } from '@athanor/testing';
+import { withPlan } from '../../../src/orm/unit-of-work/persister/write-plan';
+import { changeSet, createCyclicSchema, emptyModel, flush, inserted, make, to } from './helpers';
+import { Department, Document, Post, registry, User } from './model';
+
+/** Inserts on the three databases: statements per dialect, keys read back and handed to children. */
+
+/** Users u0…u(n-1), each with one post. */
+function usersWithPosts(n: number): { users: User[]; posts: Post[] } {
+  const users = Array.from({ length: n }, (_, i) => make(User, { username: `u${i}`, age: i % 90 }));
+  const posts = users.map((u, i) => make(Post, { title: `post of u${i}`, author: to(u) }));
+  return { users, posts };
+}
+
+/** Every post's author as the database has it, by title. */
+async function authorsInDatabase(engine: Engine): Promise<Map<string, { userId: number; username: string }>> {
+  const p = table(Post);
+  const u = table(User);
+  const rows = await engine.execute(select({ title: p.title, userId: u.id, username: u.username }).from(p).innerJoin(u, p.authorId.eq(u.id)));
+  return new Map(rows.map((r) => [r.title, { userId: r.userId, username: r.username }]));
+}
+
+describeEachDialect('flush: inserts', (ctx) => {
+  let engine: Engine;
+  let recorder: StatementRecorder;
+
+  beforeAll(async () => {
+    engine = ctx.createEngine();
+    await createCyclicSchema(engine, registry.entities.map((m) => m.class), Department, 'headId');
+    recorder = ctx.recordStatements(engine);
+  });
+  beforeEach(async () => {
+    await emptyModel(engine);
+    recorder.clear();
+  });
+
+  /** [statements, distinct SQL texts] a flush of n users with a post each sends. */
+  const expected: Record<string, (n: number) => [number, number]> = {
+    // A prepared single-row INSERT per row, one text per table.
+    sqlite: (n) => [2 * n, 2],
+    // One unnest() INSERT per table.
+    postgres: () => [2, 2],
+    // One multi-row INSERT per table (13,107 users or 21,845 posts fit under 65,535 parameters).
+    mysql: () => [2, 2],
+  };
+
+  test.each([1, 100, 10_000])('%i users with a post each: statements per table, keys assigned to parents and children', async (n) => {
+    const { users, posts } = usersWithPosts(n);
+    const outcome = await flush(engine, changeSet({ inserts: inserted(...posts, ...users) }));
+    const [count, distinct] = expected[ctx.name]!(n);
+    expect(recorder.count).toBe(count);
+    expect(new Set(recorder.sql).size).toBe(distinct);
+    expect(outcome.statements).toBe(count);
+    expect(recorder.sql[0]).toMatch(/^INSERT INTO .users./);
+    expect(recorder.sql[recorder.count - 1]).toMatch(/^INSERT INTO .posts./);
+    // Keys: on the instances, distinct, and what the database holds; every post points at its user.
+    expect(new Set(users.map((u) => u.id)).size).toBe(n);
+    const inDb = await authorsInDatabase(engine);
+    expect(inDb.size).toBe(n);
+    posts.forEach((p, i) => {
+      expect(p.author.id).toBe(users[i]!.id);
+      expect(inDb.get(p.title)).toEqual({ userId: users[i]!.id, username: `u${i}` });
+    });
+    const byId = await engine.execute(select({ id: table(User).id, username: table(User).username }).from(table(User)));
+    expect(new Map(byId.map((r) => [r.id, r.username]))).toEqual(new Map(users.map((u) => [u.id, u.username])));
+  });
+
+  test('chunks under the parameter limit (a plan with 1,000 parameters) and the array-row limit', async () => {
+    const { users, posts } = usersWithPosts(2_500);
+    const plan = withPlan(engine.dialect.adapter, { maxParameters: 1_000, arrayRows: 1_000 });
+    await flush(engine, changeSet({ inserts: inserted(...users, ...posts) }), { plan });
+    // users: 5 columns → 200 rows a statement; posts: 3 columns → 333 rows a statement.
+    const counts: Record<string, number> = { sqlite: 5_000, postgres: 3 + 3, mysql: 13 + 8 };
+    expect(recorder.count).toBe(counts[ctx.name]);
+    const inDb = await authorsInDatabase(engine);
+    posts.forEach((p, i) => expect(inDb.get(p.title)?.userId).toBe(users[i]!.id));
+  });
+
+  test('new rows get their defaults: @Version 1, @CreatedAt/@UpdatedAt the flush time, client defaults', async () => {
+    const now = new Date('2024-05-06T07:08:09.123Z');
+    const ann = make(User, { username: 'ann', age: null });
+    const p = make(Post, { title: 'hello', author: to(ann) });
+    await flush(engine, changeSet({ inserts: inserted(ann, p) }), { now });
+    expect(ann).toMatchObject({ version: 1, createdAt: now, updatedAt: now });
+    expect(ann.createdAt).not.toBe(ann.updatedAt); // each its own Date
+    expect(p.views).toBe(0);
+    const [row] = await engine.execute(select(table(User)).from(table(User)));
+    expect(row).toMatchObject({ id: ann.id, username: 'ann', age: null, version: 1, createdAt: now, updatedAt: now });
+  });
+
+  test('client-generated keys (uuid) are kept; a server default is read back where RETURNING allows', async () => {
+    const docs = [make(Document, { title: 'a' }), make(Document, { title: 'b' }), make(Document, { title: 'c', score: 7 })];
+    await flush(engine, changeSet({ inserts: inserted(...docs) }));
+    expect(docs.every((d) => /^[0-9a-f-]{36}$/.test(d.id))).toBe(true);
+    // Two column sets: with and without the server-defaulted score.
+    expect(recorder.sql.filter((s) => /documents/.test(s))).toHaveLength(ctx.name === 'sqlite' ? 3 : 2);
+    expect(docs.map((d) => d.score)).toEqual([42, 42, 7]);
+    const rows = await engine.execute(select(table(Document)).from(table(Document)).orderBy(asc(table(Document).title)));
+    expect(rows.map((r) => [r.id, r.score])).toEqual(docs.map((d) => [d.id, d.score]));
+  });
+
+  test('rows with an explicit key and rows with a generated one go in separate statements', async () => {
+    const explicit = make(User, { id: 50_000, username: 'fixed' });
+    const generated = [make(User, { username: 'g1' }), make(User, { username: 'g2' })];
+    const posts = [make(Post, { title: 'of fixed', author: to(explicit) }), make(Post, { title: 'of g2', author: to(generated[1]!) })];
+    await flush(engine, changeSet({ inserts: inserted(generated[0]!, explicit, generated[1]!, ...posts) }));
+    expect(explicit.id).toBe(50_000);
+    const userInserts = recorder.sql.filter((s) => /^INSERT INTO .users/.test(s));
+    expect(new Set(userInserts).size).toBe(2);
+    const inDb = await authorsInDatabase(engine);
+    expect(inDb.get('of fixed')).toEqual({ userId: 50_000, username: 'fixed' });
+    expect(inDb.get('of g2')).toEqual({ userId: generated[1]!.id, username: 'g2' });
+  });
+
+  if (ctx.name === 'mysql') {
+    describe('MySQL without RETURNING: keys from LAST_INSERT_ID()', () => {
+      let mysqlEngine: Engine;
+      let mysqlRecorder: StatementRecorder;
+      beforeAll(() => {
+        mysqlEngine = ctx.createEngine({ dialect: mysqlFlavor, pool: { size: 1 } });
+        mysqlRecorder = ctx.recordStatements(mysqlEngine);
+      });
+      beforeEach(() => mysqlRecorder.clear());
+
+      test('a multi-row INSERT gets consecutive keys; @@auto_increment_increment is read once per connection', async () => {
+        const first = usersWithPosts(300);
+        await flush(mysqlEngine, changeSet({ inserts: inserted(...first.users, ...first.posts) }));
+        expect(mysqlRecorder.sql.filter((s) => /RETURNING/.test(s))).toEqual([]);
+        expect(mysqlRecorder.sql.filter((s) => /@@auto_increment_increment/.test(s))).toHaveLength(1);
+        expect(mysqlRecorder.count).toBe(3);
+        const ids = first.users.map((u) => u.id);
+        expect(ids).toEqual(ids.map((_, i) => ids[0]! + i));
+        const inDb = await authorsInDatabase(mysqlEngine);
+        first.posts.forEach((p, i) => expect(inDb.get(p.title)?.userId).toBe(first.users[i]!.id));
+        mysqlRecorder.clear();
+        const second = usersWithPosts(2);
+        second.users.forEach((u, i) => (u.username = `second${i}`));
+        second.posts.forEach((p, i) => (p.title = `second post ${i}`));
+        await flush(mysqlEngine, changeSet({ inserts: inserted(...second.users, ...second.posts) }));
+        expect(mysqlRecorder.count).toBe(2);
+      });
+
+      test('with auto_increment_increment = 3 the keys are 3 apart, and still right', async () => {
+        const fresh = ctx.createEngine({ dialect: mysqlFlavor, pool: { size: 1 } });
+        const { users, posts } = usersWithPosts(20);
+        users.forEach((u, i) => (u.username = `step${i}`));
+        posts.forEach((p, i) => (p.title = `step post ${i}`));
+        const { flushChanges } = await import('../../../src/orm/unit-of-work/flush-executor');
+        const outcome = await fresh.transaction(async (tx) => {
+          await tx.execute(sql`SET SESSION auto_increment_increment = 3`);
+          return flushChanges(fresh.dialect, tx, changeSet({ inserts: inserted(...users, ...posts) }));
+        });
+        outcome.apply();
+        const ids = users.map((u) => u.id);
+        expect(ids.slice(1).map((id, i) => id - ids[i]!)).toEqual(Array(19).fill(3));
+        const inDb = await authorsInDatabase(fresh);
+        posts.forEach((p, i) => expect(inDb.get(p.title)).toEqual({ userId: users[i]!.id, username: `step${i}` }));
+      });
+    });
+  }
+});

@@ -1,0 +1,71 @@
+import { asc, select, table } from '@athanor/core';
+import type { AnyTable, Engine } from '@athanor/core';
+import { describeEachDialect } from '@athanor/testing';
+import { changeSet, createCyclicSchema, flush, inserted, make, updated } from './helpers';
+import { Animal, Cat, Department, Dog, registry, Sample } from './model';
+
+/** Values of every column type through each dialect's insert and update paths, read back equal. */
+
+const AWKWARD = ['', 'NULL', 'a "quoted", {braced} \\ value', 'ünïcödé ✓ 𝄞', "it's"];
+
+function sample(i: number): Sample {
+  return make(Sample, {
+    flag: i % 2 === 0,
+    data: { i, list: [1, 'two', null], text: AWKWARD[i % AWKWARD.length] },
+    at: new Date(Date.UTC(2024, 0, 1 + i, 12, 30, 15, 250)),
+    day: `2024-02-${String(10 + i).padStart(2, '0')}`,
+    clock: `0${i}:15:30`,
+    big: 9_007_199_254_740_993n + BigInt(i),
+    price: `${100 + i}.25`,
+    bytes: Buffer.from([0, 1, 2, 255 - i, 92, 34]),
+    ratio: 0.1 + i,
+    note: i === 1 ? null : AWKWARD[i % AWKWARD.length]!,
+    color: i % 2 === 0 ? 'red' : 'green',
+    ref: i === 2 ? null : `0000000${i}-0000-4000-8000-000000000000`,
+  });
+}
+
+function plain(s: Sample): Record<string, unknown> {
+  const { id, flag, data, at, day, clock, big, price, bytes, ratio, note, color, ref } = s;
+  return { id, flag, data, at: at.toISOString(), day, clock: clock.slice(0, 8), big, price, bytes: Buffer.from(bytes).toString('hex'), ratio, note, color, ref };
+}
+
+describeEachDialect('flush: column types', (ctx) => {
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = ctx.createEngine();
+    await createCyclicSchema(engine, registry.entities.map((m) => m.class), Department, 'headId');
+  });
+
+  async function stored(): Promise<Record<string, unknown>[]> {
+    const rows = await engine.execute(select(table(Sample)).from(table(Sample)).orderBy(asc(table(Sample).id)));
+    return rows.map((r) => plain(r as unknown as Sample));
+  }
+
+  test('inserted and updated values read back as written', async () => {
+    const samples = [0, 1, 2, 3, 4].map(sample);
+    await flush(engine, changeSet({ inserts: inserted(...samples) }));
+    expect(await stored()).toEqual(samples.map(plain));
+    samples.forEach((s, i) => {
+      const next = sample(i + 5);
+      Object.assign(s, { flag: next.flag, data: next.data, at: next.at, day: next.day, clock: next.clock, big: next.big, price: next.price, bytes: next.bytes, ratio: next.ratio, note: i === 0 ? null : next.note, color: next.color, ref: next.ref });
+    });
+    const columns = ['flag', 'data', 'at', 'day', 'clock', 'big', 'price', 'bytes', 'ratio', 'note', 'color', 'ref'];
+    await flush(engine, changeSet({ updates: samples.map((s) => updated(s, ...columns)) }));
+    expect(await stored()).toEqual(samples.map(plain));
+  });
+
+  test('single-table inheritance: each class its own statement, the discriminator from the class', async () => {
+    const rex = make(Dog, { name: 'rex', goodBoy: true });
+    const tom = make(Cat, { name: 'tom', lives: 9 });
+    const fido = make(Dog, { name: 'fido', goodBoy: null });
+    await flush(engine, changeSet({ inserts: inserted(rex, tom, fido) }));
+    const rows = await engine.execute(select(table(Animal) as AnyTable).from(table(Animal) as AnyTable));
+    const byName = new Map(rows.map((r) => [r.name as string, r]));
+    expect(byName.get('rex')).toMatchObject({ id: rex.id, kind: 'dog', goodBoy: true, lives: null });
+    expect(byName.get('tom')).toMatchObject({ id: tom.id, kind: 'cat', goodBoy: null, lives: 9 });
+    expect(byName.get('fido')).toMatchObject({ id: fido.id, kind: 'dog' });
+    expect(new Set([rex.id, tom.id, fido.id]).size).toBe(3);
+  });
+});

@@ -1,0 +1,135 @@
+import { StaleDataError, select, stateOf, table, update } from '@athanor/core';
+import type { Engine } from '@athanor/core';
+import { describeEachDialect } from '@athanor/testing';
+import type { StatementRecorder } from '@athanor/testing';
+import { flushFailureOf } from '../../../src/orm/unit-of-work/flush-executor';
+import { changeSet, createCyclicSchema, emptyModel, flush, inserted, make, to, updated } from './helpers';
+import { Department, Post, registry, User } from './model';
+
+/** Updates: only changed columns, batched by column set, version-checked, stale rows named. */
+
+describeEachDialect('flush: updates', (ctx) => {
+  let engine: Engine;
+  let recorder: StatementRecorder;
+
+  beforeAll(async () => {
+    engine = ctx.createEngine();
+    await createCyclicSchema(engine, registry.entities.map((m) => m.class), Department, 'headId');
+    recorder = ctx.recordStatements(engine);
+  });
+  beforeEach(async () => {
+    await emptyModel(engine);
+    recorder.clear();
+  });
+
+  async function users(n: number): Promise<User[]> {
+    const list = Array.from({ length: n }, (_, i) => make(User, { username: `u${i}`, age: 20 }));
+    await flush(engine, changeSet({ inserts: inserted(...list) }));
+    recorder.clear();
+    return list;
+  }
+
+  async function ages(): Promise<Map<number, number | null>> {
+    const rows = await engine.execute(select({ id: table(User).id, age: table(User).age }).from(table(User)));
+    return new Map(rows.map((r) => [r.id, r.age]));
+  }
+
+  test('only the changed columns are set, plus @Version (checked) and @UpdatedAt', async () => {
+    const [ann] = await users(1);
+    const now = new Date('2030-01-02T03:04:05.678Z');
+    ann!.username = 'ann';
+    await flush(engine, changeSet({ updates: [updated(ann!, 'username')] }), { now });
+    expect(recorder.count).toBe(1);
+    const text = recorder.sql[0]!;
+    expect(text).toMatch(/^UPDATE/);
+    expect(text).toMatch(/username/);
+    expect(text).toMatch(/version/);
+    expect(text).toMatch(/updated_at/);
+    expect(text).not.toMatch(/\bage\b/);
+    expect(text).not.toMatch(/created_at/);
+    expect(ann).toMatchObject({ version: 2, updatedAt: now });
+    expect(stateOf(ann!)!.snapshot).toContain('ann');
+    const [row] = await engine.execute(select(table(User)).from(table(User)));
+    expect(row).toMatchObject({ username: 'ann', age: 20, version: 2, updatedAt: now });
+  });
+
+  test('rows are grouped by changed column set: round trips per group', async () => {
+    const list = await users(100);
+    list.forEach((u, i) => (i < 60 ? (u.age = i) : (u.username = `renamed${i}`)));
+    const changes = list.map((u, i) => updated(u, i < 60 ? 'age' : 'username'));
+    await flush(engine, changeSet({ updates: changes }));
+    // SQLite: a prepared statement per row (two texts); PostgreSQL: one UPDATE … FROM unnest per group; MariaDB: one CASE batch per group.
+    const counts: Record<string, [number, number]> = { sqlite: [100, 2], postgres: [2, 2], mysql: [2, 2] };
+    expect([recorder.count, new Set(recorder.sql).size]).toEqual(counts[ctx.name]);
+    const inDb = await ages();
+    list.forEach((u, i) => expect(inDb.get(u.id)).toBe(i < 60 ? i : 20));
+    const names = await engine.execute(select({ id: table(User).id, username: table(User).username }).from(table(User)));
+    expect(names.filter((r) => r.username.startsWith('renamed'))).toHaveLength(40);
+  });
+
+  test('10,000 rows changing one column', async () => {
+    const list = await users(10_000);
+    list.forEach((u, i) => (u.age = i % 90));
+    await flush(engine, changeSet({ updates: list.map((u) => updated(u, 'age')) }));
+    // MariaDB: 200 rows a CASE statement.
+    const counts: Record<string, [number, number]> = { sqlite: [10_000, 1], postgres: [1, 1], mysql: [50, 1] };
+    expect([recorder.count, new Set(recorder.sql).size]).toEqual(counts[ctx.name]);
+    const inDb = await ages();
+    list.forEach((u, i) => expect(inDb.get(u.id)).toBe(i % 90));
+    expect(list.every((u) => u.version === 2)).toBe(true);
+  });
+
+  test('a version conflict between two sessions raises StaleDataError naming the entity and key', async () => {
+    const [ann] = await users(1);
+    // A second "session" holds the same row, loaded at version 1.
+    const other = make(User, {});
+    Object.assign(other, { id: ann!.id, username: ann!.username, age: 20, version: 1, createdAt: ann!.createdAt, updatedAt: ann!.updatedAt });
+    stateOf(other)!.key = ann!.id;
+    stateOf(other)!.snapshot = [...stateOf(ann!)!.snapshot!];
+    ann!.age = 30;
+    await flush(engine, changeSet({ updates: [updated(ann!, 'age')] }));
+    other.age = 40;
+    const error = await flush(engine, changeSet({ updates: [updated(other, 'age')] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StaleDataError);
+    expect((error as Error).message).toContain(`User#${ann!.id} (expected version 1)`);
+    expect(flushFailureOf(error)?.step.kind).toBe('update');
+    expect((await ages()).get(ann!.id)).toBe(30);
+    expect(other.version).toBe(1);
+  });
+
+  test('in a batch, exactly the stale rows are named', async () => {
+    const list = await users(5);
+    // Another transaction moves rows 1 and 3 on.
+    await engine.execute(update(table(User)).set({ version: 7 }).where(table(User).id.in([list[1]!.id, list[3]!.id])));
+    list.forEach((u) => (u.age = 99));
+    const error = await flush(engine, changeSet({ updates: list.map((u) => updated(u, 'age')) })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StaleDataError);
+    const message = (error as Error).message;
+    expect(message).toContain(`2 User rows: User#${list[1]!.id} (expected version 1), User#${list[3]!.id} (expected version 1)`);
+    expect(message).not.toContain(`User#${list[0]!.id}`);
+    // Rolled back: nobody got 99.
+    expect([...(await ages()).values()]).toEqual([20, 20, 20, 20, 20]);
+  });
+
+  test('a row deleted by another transaction is stale too', async () => {
+    const [ann] = await users(1);
+    await engine.execute(update(table(User)).set({ username: 'x' }).where(table(User).id.eq(ann!.id)));
+    await emptyModel(engine);
+    ann!.age = 1;
+    await expect(flush(engine, changeSet({ updates: [updated(ann!, 'age')] }))).rejects.toThrow(new RegExp(`UPDATE of User#${ann!.id} \\(expected version 1\\) matched no row`));
+  });
+
+  test('a foreign key moved to a parent inserted in the same flush', async () => {
+    const [ann] = await users(1);
+    const post = make(Post, { title: 'p', author: to(ann!) });
+    await flush(engine, changeSet({ inserts: inserted(post) }));
+    const bob = make(User, { username: 'bob' });
+    post.author = to(bob);
+    recorder.clear();
+    await flush(engine, changeSet({ inserts: inserted(bob), updates: [updated(post, 'author')] }));
+    expect(recorder.sql.map((s) => s.slice(0, 6))).toEqual(['INSERT', 'UPDATE']);
+    const [row] = await engine.execute(select({ authorId: table(Post).authorId }).from(table(Post)));
+    expect(row!.authorId).toBe(bob.id);
+    expect(post.author.id).toBe(bob.id);
+  });
+});
