@@ -141,6 +141,10 @@ export class SqliteConnection implements DriverConnection {
   }
 
   async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    return this.executeSync(sql, params);
+  }
+
+  executeSync(sql: string, params: readonly unknown[]): DriverResult {
     const entry = this.prepare(sql);
     const args = params.length === 0 ? params : bindAll(params);
     if (entry.reader) {

@@ -73,6 +73,7 @@ export function executeArraysQuiet(pool: Pool, runner: StatementRunner, compiled
 
 function executeOn(pool: Pool, runner: StatementRunner, compiled: CompiledQuery, entry: PoolEntry): Promise<unknown[][]> {
   const start = performance.now();
+  if (entry.conn.executeSync !== undefined) return executeSyncOn(pool, runner, compiled, entry, start);
   let pending: Promise<DriverResult>;
   try {
     pending = entry.conn.execute(compiled.sql, compiled.params);
@@ -93,4 +94,23 @@ function executeOn(pool: Pool, runner: StatementRunner, compiled: CompiledQuery,
       throw failure;
     },
   );
+}
+
+/** A driver that answers synchronously: one settled promise instead of a chain. */
+function executeSyncOn(pool: Pool, runner: StatementRunner, compiled: CompiledQuery, entry: PoolEntry, start: number): Promise<unknown[][]> {
+  let result: DriverResult;
+  try {
+    result = entry.conn.executeSync!(compiled.sql, compiled.params);
+  } catch (error) {
+    const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
+    void pool.release(entry);
+    return Promise.reject(failure);
+  }
+  runner.stats.record(performance.now() - start);
+  void pool.release(entry);
+  try {
+    return Promise.resolve(decodeRows(result.rows, compiled.columns));
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

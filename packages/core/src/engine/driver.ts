@@ -22,6 +22,11 @@ export type DriverRowBatch = unknown[][] & { columns?: readonly string[] };
 export interface DriverConnection {
   /** Unique per driver; used in events and logs. */
   readonly id: number;
+  /**
+   * The same as `execute`, answered synchronously, for drivers that work that way (SQLite):
+   * the engine's fast paths then skip a promise layer per statement.
+   */
+  executeSync?(sql: string, params: readonly unknown[]): DriverResult;
   execute(sql: string, params: readonly unknown[]): Promise<DriverResult>;
   /**
    * Yield result rows in batches without holding the whole result: a server-side cursor on
