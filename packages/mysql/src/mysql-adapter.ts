@@ -16,6 +16,11 @@ const common = {
   // MariaDB 10.3+, MySQL 8.0.31+.
   supportsIntersectExcept: true,
   supportsMultiRowInsert: true,
+  inProcess: false,
+  supportsArrayParameters: false,
+  supportsRowValues: true,
+  // LAST_INSERT_ID() after a multi-row INSERT is the first row's key.
+  multiRowInsertId: 'first',
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
 } as const;
 

@@ -19,5 +19,10 @@ export const postgresAdapter: DialectAdapter = Object.freeze({
   supportsIntersectExcept: true,
   supportsMultiRowInsert: true,
   // 'read uncommitted' is accepted and behaves as read committed (PostgreSQL never reads dirty data).
+  inProcess: false,
+  supportsArrayParameters: true,
+  supportsRowValues: true,
+  // Keys come back through RETURNING; a driver insert id is never used.
+  multiRowInsertId: 'first',
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
 });

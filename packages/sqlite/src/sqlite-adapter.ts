@@ -21,5 +21,10 @@ export const sqliteAdapter: DialectAdapter = Object.freeze({
   supportsMultiRowInsert: true,
   // SQLite transactions are always serializable; a request for a weaker level is satisfied by a
   // stronger one, as the SQL standard allows (PostgreSQL does the same for read uncommitted).
+  inProcess: true,
+  supportsArrayParameters: false,
+  supportsRowValues: true,
+  // last_insert_rowid() after a multi-row INSERT is the last row's key.
+  multiRowInsertId: 'last',
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
 });

@@ -8,7 +8,7 @@ import type { EngineOptions } from './engine-options';
 import { EngineView, ReadScope } from './engine-views';
 import { type EngineEventName, type EngineListener, EventHub } from './events';
 import { checkPool, type HealthCheckResult } from './health';
-import { consoleLogger } from './logger';
+import { consoleLogger, type Logger } from './logger';
 import { Pool, type PoolOptions } from './pool';
 import { batchSizeOf, type Queryable, type RunResult, type StreamOptions, type TransactionOptions } from './queryable';
 import { isReadOnly, type Replica, ReplicaSet } from './replicas';
@@ -32,6 +32,8 @@ export class Engine implements Queryable, ArrayQueryable, AsyncDisposable {
   readonly pool: Pool;
   /** The URL with its password hidden. */
   readonly url: string;
+  /** The options the engine was created with (layers above read their own settings here). */
+  readonly options: EngineOptions;
   private readonly runner: StatementRunner;
   private readonly hub: EventHub;
   private readonly collector: StatsCollector;
@@ -47,6 +49,7 @@ export class Engine implements Queryable, ArrayQueryable, AsyncDisposable {
   ) {
     this.dialect = dialect;
     this.url = redactUrl(config.url);
+    this.options = options;
     const logger = options.logger ?? consoleLogger;
     const slowQueryMs = options.slowQueryMs ?? Infinity;
     if (!(slowQueryMs >= 0)) throw new ConfigurationError(`slowQueryMs must be ≥ 0 (got ${options.slowQueryMs})`);
@@ -77,6 +80,11 @@ export class Engine implements Queryable, ArrayQueryable, AsyncDisposable {
     }
     const pool = this.pool;
     this.primaryLease = { acquire: () => pool.acquire(), release: (entry) => pool.release(entry), pinned: false };
+  }
+
+  /** Where the engine logs (echo, slow queries, warnings of the layers above). */
+  get logger(): Logger {
+    return this.runner.logger;
   }
 
   async execute<R>(stmt: Compilable<R>): Promise<R[]> {

@@ -81,3 +81,16 @@ export type { IdentityMapOptions } from './identity/identity-map';
 export { InstanceState, stateOf } from './identity/instance-state';
 export type { EntityStatus } from './identity/instance-state';
 export type { IdentityKey } from './identity/identity-key';
+
+// ---- Relationship loading (lazy through dataloader, joined, select-in, raise, noload, populate, N+1 detector) ----
+import './loading/relation-methods';
+export { NPlusOneError } from './loading/n-plus-one';
+export type { LoadPath, LoadSpec, MatchingOptions, NPlusOneOptions, PopulatePaths, RelationKeys, RelationTarget } from './loading/load-types';
+
+// ---- Unit of work: tracking (accessors), the session's writes, cascades, relationship sync ----
+export { SessionFailedError } from './session/session-options';
+export type { AutoflushOption } from './session/session-options';
+export type { BeginOptions as SessionBeginOptions } from './unit-of-work/session-transactions';
+export { toObject } from './unit-of-work/tracking/serialize';
+export type { ToObjectOptions } from './unit-of-work/tracking/serialize';
+export { installAccessors } from './unit-of-work/tracking/accessors';

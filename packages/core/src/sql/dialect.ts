@@ -33,6 +33,14 @@ export interface DialectAdapter {
   readonly supportsIntersectExcept: boolean;
   /** Multi-row VALUES lists in INSERT. */
   readonly supportsMultiRowInsert: boolean;
+  /** Statements run in-process (an embedded database): a statement costs no round trip. */
+  readonly inProcess: boolean;
+  /** Array-valued parameters (`unnest(CAST(? AS text[]))`) for bulk writes. */
+  readonly supportsArrayParameters: boolean;
+  /** Row-value comparisons: `(a, b) IN ((?, ?), …)`. */
+  readonly supportsRowValues: boolean;
+  /** Which row's generated key the driver reports as the last insert id after a multi-row INSERT. */
+  readonly multiRowInsertId: 'first' | 'last';
   /** Transaction isolation levels the dialect accepts. */
   readonly isolationLevels: readonly IsolationLevel[];
 }

@@ -77,8 +77,10 @@ export class Hydrator {
         }
         const shape = single ?? this.shapeFor(r);
         if (!shape.kept) keepEntityExemplar(shape, r);
-        const o = shape.create(r);
-        const state = new InstanceState(shape.meta, key, shape.snapshot(r), 'persistent');
+        // The snapshot is the instance's storage too (copied on its first write).
+        const values = shape.snapshot(r);
+        const o = shape.create(values);
+        const state = new InstanceState(shape.meta, key, values, 'persistent');
         state.session = session;
         ids.add(key, o, state);
         if (shape.afterLoad.length > 0) runHooks(o, shape.afterLoad);
@@ -103,8 +105,9 @@ export class Hydrator {
     }
     const shape = this.single ?? this.shapeFor(row);
     if (!shape.kept) keepEntityExemplar(shape, row);
-    const o = shape.create(row);
-    const state = new InstanceState(shape.meta, key, shape.snapshot(row), 'persistent');
+    const values = shape.snapshot(row);
+    const o = shape.create(values);
+    const state = new InstanceState(shape.meta, key, values, 'persistent');
     state.session = target.session;
     try {
       ids.add(key, o, state);
@@ -118,8 +121,9 @@ export class Hydrator {
   /** Overwrite a held instance from its row (refresh, or an expired instance loaded again). */
   reload(instance: object, state: InstanceState, row: unknown[]): void {
     const shape = this.shapeOf(state.meta);
-    shape.assign(instance, row);
-    state.snapshot = shape.snapshot(row);
+    const values = shape.snapshot(row);
+    shape.assign(instance, values);
+    state.snapshot = values;
     state.expired = false;
     if (shape.afterLoad.length > 0) runHooks(instance, shape.afterLoad);
   }
@@ -194,9 +198,9 @@ function keepEntityExemplar(shape: ClassShape, row: readonly unknown[]): void {
   const count = exemplarsPerEntity.get(shape.meta) ?? 0;
   if (count >= MAX_EXEMPLARS_PER_ENTITY) return;
   exemplarsPerEntity.set(shape.meta, count + 1);
-  const copy = [...row];
-  const exemplar = keepExemplar(shape.create(copy));
-  attachState(exemplar, new InstanceState(shape.meta, undefined, shape.snapshot(copy), 'detached'));
+  const values = shape.snapshot([...row]);
+  const exemplar = keepExemplar(shape.create(values));
+  attachState(exemplar, new InstanceState(shape.meta, undefined, values, 'detached'));
 }
 
 function runHooks(instance: object, methods: readonly string[]): void {

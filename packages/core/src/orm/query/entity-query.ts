@@ -4,7 +4,8 @@ import { rowCount } from '../../sql/builders/select';
 import type { Compilable } from '../../sql/dialect';
 import type { AnyExpression, OrderBy } from '../../sql/expression/expression';
 import type { EntityRow } from '../../sql/schema/entity-table';
-import type { EntityMetadata } from '../metadata/entity-metadata';
+import type { EntityMetadata, LoadingStrategy } from '../metadata/entity-metadata';
+import type { LoadSpec } from '../loading/load-types';
 import { entitySelect, type OrderInput, type QuerySpec } from './entity-select';
 import type { EntityTable, OrderSpec, Where } from './filter-types';
 import { describeFilter } from './describe-filter';
@@ -65,6 +66,20 @@ export class EntityQuery<E extends object> {
   }
 
   /**
+   * Load relationships with the entities, by typed path and strategy:
+   * `load({ posts: 'selectin', 'posts.comments': 'joined', author: 'joined' })`. Merged with
+   * earlier calls; overrides the relationships' defaults.
+   */
+  load(spec: LoadSpec<E>): EntityQuery<E> {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      throw new InvalidArgumentError(`${this.meta.name} query: load takes an object of paths and strategies, e.g. { posts: 'selectin' }.`);
+    }
+    const load = { ...this.spec.load, ...(spec as Record<string, LoadingStrategy>) };
+    // A fromStatement query loads relationships afterwards (select-in), so load() combines with it.
+    return new EntityQuery<E>(this.runner, this.meta, { ...this.spec, load }, this.source);
+  }
+
+  /**
    * Load the entities a Core SELECT returns: it must select every column of the entity's
    * table under its property names (`select(table(User)).from(u).innerJoin(…)` does).
    */
@@ -105,6 +120,12 @@ export class EntityQuery<E extends object> {
 
   /** Iterate over the matches, hydrated a batch at a time (server-side cursors where the database has them). */
   stream(options: { readonly batchSize?: number } = {}): AsyncGenerator<E, void, undefined> {
+    if (this.spec.load !== undefined) {
+      throw new InvalidArgumentError(
+        `${this.meta.name} query: stream() loads no relationships: its connection stays busy while you iterate, so no other statement can run in between. ` +
+          'Read pages with find() (limit with a condition on the last key) and load, or collect the keys and load afterwards.',
+      );
+    }
     return this.runner.streamEntities(this, options.batchSize);
   }
 

@@ -3,7 +3,7 @@ import { select, type SelectQuery } from '../../sql/builders/select';
 import { type AnyExpression, type Expression, isExpression, OrderBy } from '../../sql/expression/expression';
 import { func } from '../../sql/expression/functions';
 import { and } from '../../sql/expression/operators';
-import type { EntityMetadata } from '../metadata/entity-metadata';
+import type { EntityMetadata, LoadingStrategy } from '../metadata/entity-metadata';
 import { compileWhere, propertyNames } from './filter-compiler';
 import { AliasCounter, columnOf, JoinPlan, type QueryScope } from './join-plan';
 
@@ -17,6 +17,8 @@ export interface QuerySpec {
   readonly orderBy: readonly OrderInput[];
   readonly limit?: number;
   readonly offset?: number;
+  /** Loading strategies by relationship path (`{ posts: 'selectin', 'posts.comments': 'joined' }`), validated when the query runs. */
+  readonly load?: Readonly<Record<string, LoadingStrategy>>;
 }
 
 export const EMPTY_SPEC: QuerySpec = Object.freeze({ where: Object.freeze([]), orderBy: Object.freeze([]) });
@@ -32,11 +34,7 @@ export type SelectKind = 'entities' | 'count' | 'exists';
  */
 export function entitySelect(meta: EntityMetadata, spec: QuerySpec, kind: SelectKind = 'entities'): SelectQuery<any> {
   const table = meta.table;
-  const scope: QueryScope = { meta, table, joins: new JoinPlan(new AliasCounter()), path: meta.name };
-  const conditions: Expression<boolean>[] = spec.where.map((w) => compileWhere(scope, w));
-  const discriminator = discriminatorCondition(scope);
-  if (discriminator !== undefined) conditions.push(discriminator);
-  const order = kind === 'entities' ? spec.orderBy.flatMap((o) => orderItems(scope, o)) : [];
+  const { scope, where, order } = entityParts(meta, spec, kind === 'entities');
   let query: SelectQuery<any> =
     kind === 'count'
       ? (select({ count: func.count() }).from(table) as unknown as SelectQuery<any>)
@@ -44,7 +42,7 @@ export function entitySelect(meta: EntityMetadata, spec: QuerySpec, kind: Select
         ? select(columnOf(scope, meta.primaryKey[0]!)).from(table)
         : select(table);
   query = scope.joins.applyTo(query);
-  if (conditions.length > 0) query = query.where(conditions.length === 1 ? conditions[0]! : and(...conditions));
+  if (where !== undefined) query = query.where(where);
   if (order.length > 0) query = query.orderBy(...order);
   if (kind === 'exists') return query.limit(1);
   if (kind === 'entities') {
@@ -52,6 +50,25 @@ export function entitySelect(meta: EntityMetadata, spec: QuerySpec, kind: Select
     if (spec.offset !== undefined) query = query.offset(spec.offset);
   }
   return query;
+}
+
+/** What an entity query's statement is made of, for statements that select more than the entity (joined loading). */
+export interface EntityParts {
+  /** The entity's table and the LEFT JOINs its conditions and ordering need (their aliases continue from `scope.joins.aliases`). */
+  readonly scope: QueryScope;
+  /** The conditions, ANDed (the discriminator condition of a single-table subclass included). */
+  readonly where: Expression<boolean> | undefined;
+  readonly order: (OrderBy | AnyExpression<unknown>)[];
+}
+
+export function entityParts(meta: EntityMetadata, spec: QuerySpec, ordered = true): EntityParts {
+  const scope: QueryScope = { meta, table: meta.table, joins: new JoinPlan(new AliasCounter()), path: meta.name };
+  const conditions: Expression<boolean>[] = spec.where.map((w) => compileWhere(scope, w));
+  const discriminator = discriminatorCondition(scope);
+  if (discriminator !== undefined) conditions.push(discriminator);
+  const order = ordered ? spec.orderBy.flatMap((o) => orderItems(scope, o)) : [];
+  const where = conditions.length === 0 ? undefined : conditions.length === 1 ? conditions[0]! : and(...conditions);
+  return { scope, where, order };
 }
 
 /** A single-table subclass's rows: its discriminator value and its subclasses'. */

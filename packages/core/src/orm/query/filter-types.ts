@@ -1,6 +1,7 @@
 import type { AnyExpression } from '../../sql/expression/expression';
 import type { ColumnKeys, EntityRow } from '../../sql/schema/entity-table';
 import type { Table } from '../../sql/schema/table';
+import type { LoadSpec } from '../loading/load-types';
 import type { Collection } from '../relations/collection';
 import type { Ref } from '../relations/ref';
 
@@ -106,8 +107,11 @@ export interface FindOptions<E> {
   readonly orderBy?: OrderSpec<E>;
   readonly limit?: number;
   readonly offset?: number;
+  /** Relationships to load, by typed path: `{ posts: 'selectin', 'posts.comments': 'joined' }` (see LoadSpec). */
+  readonly load?: LoadSpec<E>;
 }
 
+/** `load` is refused at run time: a stream's connection is busy while it is read, so nothing else can load in between. */
 export interface StreamEntityOptions<E> extends FindOptions<E> {
   /** Rows fetched and hydrated per batch (default 500). */
   readonly batchSize?: number;

@@ -7,6 +7,31 @@ import type { RelationSite } from './ref';
 const TO_MANY: { readonly many: true } = Object.freeze({ many: true });
 
 /**
+ * What keeps the other side of a relationship and the session's unit of work in step with a
+ * Collection's changes (installed by the unit of work's relationship sync; a Collection works
+ * in memory without it).
+ */
+export interface CollectionHooks {
+  /** Before the items change (the unit of work keeps the items as they were, for rollback). */
+  changing(collection: Collection<object>): void;
+  added(collection: Collection<object>, item: object): void;
+  removed(collection: Collection<object>, item: object): void;
+  /** Whether `add` may record a change without the items loaded (one-to-many: yes; many-to-many: no). */
+  addsUnloaded(collection: Collection<object>): boolean;
+  /** An application object made a collection (`posts = new Collection(this)`): its class gets its accessors. */
+  created(owner: object): void;
+}
+
+let hooks: CollectionHooks | undefined;
+/** Set while hydration makes unloaded collections (its classes are set up already). */
+let hydrating = false;
+
+/** @internal */
+export function setCollectionHooks(h: CollectionHooks): void {
+  hooks = h;
+}
+
+/**
  * A to-many relationship value, declared with a field initializer:
  * `posts = new Collection<Post>(this)`. A collection created that way belongs to a new object
  * and is loaded (empty, or with the items given). Collections of loaded entities start
@@ -27,11 +52,18 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
     this.owner = owner;
     this.items = items === undefined ? [] : [...items];
     this.site = undefined;
+    if (!hydrating) hooks?.created(owner);
   }
 
   /** @internal An unloaded collection of a hydrated entity's relationship. */
   static unloaded<T extends object>(owner: object, property: string): Collection<T> {
-    const c = new Collection<T>(owner);
+    hydrating = true;
+    let c: Collection<T>;
+    try {
+      c = new Collection<T>(owner);
+    } finally {
+      hydrating = false;
+    }
     c.items = undefined;
     c.site = { owner, property };
     return c;
@@ -59,6 +91,76 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
     return this.getItems()[Symbol.iterator]();
   }
 
+  /** Whether the (loaded) collection holds `item`. */
+  contains(item: T): boolean {
+    return this.getItems().includes(item);
+  }
+
+  /**
+   * Add items (those already in it are skipped). The other side follows: `user.posts.add(post)`
+   * sets `post.author`; for a many-to-many, the other side's collection when loaded, and the
+   * association row at the next flush. New items join the owner's session when the
+   * relationship cascades `save` (the default). A one-to-many collection accepts adds before
+   * it is loaded (only the foreign key changes); a many-to-many must be loaded first.
+   */
+  add(...items: T[]): this {
+    for (const item of items) {
+      if (this.items === undefined) {
+        if (hooks === undefined || !hooks.addsUnloaded(this)) throw this.notLoaded();
+      } else {
+        if (this.items.includes(item)) continue;
+        hooks?.changing(this);
+        this.items.push(item);
+      }
+      hooks?.added(this, item);
+    }
+    return this;
+  }
+
+  /**
+   * Remove items. The other side follows (`post.author` becomes null; the association row is
+   * deleted at the next flush); with `cascade: ['delete-orphan']` the removed child is deleted.
+   */
+  remove(...items: T[]): this {
+    for (const item of items) {
+      if (this.items !== undefined) {
+        const at = this.items.indexOf(item);
+        if (at < 0) continue;
+        hooks?.changing(this);
+        this.items.splice(at, 1);
+      }
+      hooks?.removed(this, item);
+    }
+    return this;
+  }
+
+  /** Replace the items (loaded collections only): what is not in `items` is removed, what is new is added. */
+  set(items: Iterable<T>): this {
+    const current = this.getItems();
+    const next = [...new Set(items)];
+    const keep = new Set(next);
+    const had = new Set(current);
+    this.remove(...current.filter((x) => !keep.has(x)));
+    this.add(...next.filter((x) => !had.has(x)));
+    if (this.items!.length === next.length && this.items!.some((x, i) => x !== next[i])) {
+      hooks?.changing(this);
+      this.items = next;
+    }
+    return this;
+  }
+
+  /** @internal Add without telling anyone (the other side is being synchronized). */
+  pushItem(item: T): void {
+    if (this.items !== undefined && !this.items.includes(item)) this.items.push(item);
+  }
+
+  /** @internal Remove without telling anyone. */
+  dropItem(item: T): void {
+    if (this.items === undefined) return;
+    const at = this.items.indexOf(item);
+    if (at >= 0) this.items.splice(at, 1);
+  }
+
   /** Serialized as its items when loaded; left out (undefined) otherwise. */
   toJSON(): readonly T[] | undefined {
     return this.items;
@@ -75,7 +177,8 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
     this.items = [...items];
   }
 
-  private notLoaded(): NotLoadedError {
+  /** @internal */
+  notLoaded(): NotLoadedError {
     const owner = this.owner.constructor.name;
     const property = this.site?.property;
     if (property === undefined) {

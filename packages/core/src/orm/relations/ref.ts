@@ -111,12 +111,31 @@ function notLoaded(ref: Ref<object, unknown>): NotLoadedError {
 /**
  * A reference to an entity by key, without loading it: `post.author = ref(User, 1)`.
  * The key type follows the argument (`ref(Tenant, 'acme')` is a `Ref<Tenant, string>`).
+ * `ref(user)` refers to an entity in hand (loaded; a new one gets its key when inserted):
+ * `post.author = ref(user)`.
  */
-export function ref<T extends object, K = number>(entity: EntityClass<T>, id: K): Ref<T, K> {
-  if (id === undefined || id === null) {
-    throw new InvalidArgumentError(`ref(${entity?.name ?? 'Entity'}, id): the id is ${String(id)}; assign null to clear a relationship instead.`);
+export function ref<T extends object>(entity: T): Ref<T, any>;
+export function ref<T extends object, K = number>(entity: EntityClass<T>, id: K): Ref<T, K>;
+export function ref(entity: object, ...rest: unknown[]): Ref<object, unknown> {
+  if (typeof entity !== 'function') {
+    if (entity === null || typeof entity !== 'object' || rest.length > 0) {
+      throw new InvalidArgumentError('ref(entity) takes an entity instance; ref(Entity, id) takes the class and a key.');
+    }
+    return new Ref<object, unknown>(entity.constructor as EntityClass<object>, keyOfInstance(entity), entity);
   }
-  return new Ref<T, K>(entity, id);
+  const id = rest[0];
+  if (id === undefined || id === null) {
+    throw new InvalidArgumentError(`ref(${(entity as EntityClass).name ?? 'Entity'}, id): the id is ${String(id)}; assign null to clear a relationship instead.`);
+  }
+  return new Ref<object, unknown>(entity as EntityClass<object>, id);
+}
+
+/** How `ref(entity)` reads an instance's key (set by the unit of work, which knows the metadata). */
+let keyOfInstance: (entity: object) => unknown = () => undefined;
+
+/** @internal */
+export function setInstanceKeyReader(reader: (entity: object) => unknown): void {
+  keyOfInstance = reader;
 }
 
 /** True for Ref instances. */

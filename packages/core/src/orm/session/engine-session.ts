@@ -2,6 +2,7 @@ import { Engine } from '../../engine/engine';
 import { InvalidArgumentError } from '../../errors/errors';
 import { Session } from './session';
 import { TransactionConnection } from './session-connection';
+import './session-writes';
 import type { ScopedSessionOptions, SessionOptions } from './session-options';
 
 /**
@@ -32,17 +33,20 @@ function session<T>(this: Engine, first?: SessionOptions | ((session: Session) =
 }
 
 function scoped<T>(engine: Engine, fn: (session: Session) => Promise<T>, options: ScopedSessionOptions): Promise<T> {
-  const { isolation, retry, readOnly, streamBatchSize, identityMap } = options;
+  const { isolation, retry, ...sessionOptions } = options;
   return engine.transaction(
     async (tx) => {
-      const s = new Session(engine, { readOnly, streamBatchSize, identityMap }, new TransactionConnection(tx));
+      const s = new Session(engine, sessionOptions, new TransactionConnection(tx));
       try {
-        return await fn(s);
+        const result = await fn(s);
+        // What the function left pending is written before the scope commits.
+        await s.flush();
+        return result;
       } finally {
         await s.close();
       }
     },
-    { isolation, retry, readOnly },
+    { isolation, retry, readOnly: sessionOptions.readOnly },
   );
 }
 

@@ -10,6 +10,9 @@ import type { EntityQuery } from '../query/entity-query';
 import { entitySelect, type SelectKind } from '../query/entity-select';
 import { type PkStatement, pkStatementOf } from '../query/pk-statement';
 import type { SessionConnection } from './session-connection';
+import { type LoadNode, planFor } from '../loading/load-plan';
+import { joinsAny, loadPlanOf, queryJoined } from '../loading/query-loading';
+import { loadNodes } from '../loading/relation-loader';
 
 /**
  * How a session loads entities, kept out of the Session facade: per-class plans (metadata,
@@ -38,6 +41,8 @@ export interface EntityPlan {
   readonly plainKey: boolean;
   pk: PkStatement | undefined;
   pkDialect: SqlDialect | undefined;
+  /** The relationships loaded with every entity of the class by default (see loading/load-plan). */
+  readonly loads: readonly LoadNode[];
 }
 
 const plans = new WeakMap<Function, EntityPlan>();
@@ -50,7 +55,7 @@ export function planOf(cls: EntityClass): EntityPlan {
     const root = meta.inheritance?.root ?? meta;
     const pk = root.primaryKey;
     const plainKey = pk.length === 1 && isPlainKeyColumn(pk[0]!);
-    plan = { meta, root, hydrator: hydratorFor(root), isRoot: root === meta, plainKey, pk: undefined, pkDialect: undefined };
+    plan = { meta, root, hydrator: hydratorFor(root), isRoot: root === meta, plainKey, pk: undefined, pkDialect: undefined, loads: planFor(meta, undefined) };
     plans.set(cls, plan);
   }
   return plan;
@@ -94,7 +99,13 @@ export function getByKey<E extends object>(ctx: LoadContext, cls: EntityClass<E>
     return Promise.resolve(matches(plan, held) ? (held as E) : null);
   }
   const pk = pkOf(plan, ctx.dialect);
-  return ctx.connection.executeArrays(values === undefined ? pk.bindOne(id) : pk.bind(values)).then(keyReader(ctx, plan)) as Promise<E | null>;
+  const read = ctx.connection.executeArrays(values === undefined ? pk.bindOne(id) : pk.bind(values)).then(keyReader(ctx, plan)) as Promise<E | null>;
+  // Relationships loaded eagerly by default (joined ones by select-in here).
+  if (plan.loads.length === 0) return read;
+  return read.then(async (found) => {
+    if (found !== null) await loadNodes(ctx, [found], plan.loads);
+    return found;
+  });
 }
 
 type KeyReader = (rows: unknown[][]) => object | null;
@@ -154,9 +165,18 @@ export function compileQuery(query: EntityQuery<object>, dialect: SqlDialect, ki
 }
 
 export async function queryEntities<E extends object>(ctx: LoadContext, query: EntityQuery<E>): Promise<E[]> {
-  const { compiled, hydrator } = compileQuery(query, ctx.dialect);
-  const rows = await ctx.connection.executeArrays(compiled);
-  return filterClass(query.meta, hydrator.hydrate(rows, ctx.target, query.source === undefined)) as E[];
+  // Relationships to load (the query's `load` option, the relationships' defaults): see loading/.
+  const loads = loadPlanOf(query);
+  let objects: object[];
+  if (loads.length > 0 && joinsAny(query, loads)) {
+    objects = filterClass(query.meta, await queryJoined(ctx, query, loads));
+  } else {
+    const { compiled, hydrator } = compileQuery(query, ctx.dialect);
+    const rows = await ctx.connection.executeArrays(compiled);
+    objects = filterClass(query.meta, hydrator.hydrate(rows, ctx.target, query.source === undefined));
+  }
+  if (loads.length > 0) await loadNodes(ctx, objects, loads);
+  return objects as E[];
 }
 
 export async function queryCount(ctx: LoadContext, query: EntityQuery<object>): Promise<number> {

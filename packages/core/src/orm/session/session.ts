@@ -12,11 +12,13 @@ import { EntityQuery, type EntityQueryRunner } from '../query/entity-query';
 import { EMPTY_SPEC } from '../query/entity-select';
 import type { FindOptions, StreamEntityOptions, Where } from '../query/filter-types';
 import * as loader from './entity-loader';
-import { EngineConnection, type SessionConnection } from './session-connection';
-import { type PrimaryKeyInput, ReadOnlySessionError, SessionClosedError, type SessionOptions } from './session-options';
+import { EngineConnection, type SessionConnection, TransactionConnection } from './session-connection';
+import { type AutoflushOption, type PrimaryKeyInput, ReadOnlySessionError, SessionClosedError, SessionFailedError, type SessionOptions } from './session-options';
+import { UnitOfWork } from '../unit-of-work/unit-of-work';
+import { SessionTransactions } from '../unit-of-work/session-transactions';
 
 let exemplarMade = false;
-const FIND_OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'batchSize']);
+const FIND_OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'load', 'batchSize', 'autoflush']);
 
 /**
  * A unit of work's read side: one object per row (the identity map), typed queries that
@@ -28,6 +30,8 @@ const FIND_OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'batchSize'
 export class Session implements EntityQueryRunner, AsyncDisposable {
   readonly engine: Engine;
   readonly readOnly: boolean;
+  /** The options the session was opened with. */
+  readonly options: SessionOptions;
   /** One object per row: the most recently loaded held strongly, older unchanged ones weakly (see IdentityMap). */
   readonly identityMap: IdentityMap;
   /** @internal Where statements run (the engine, or a transaction). */
@@ -38,6 +42,14 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   readonly target: HydrationTarget;
   /** @internal */
   readonly keyReaders = new Map<loader.EntityPlan, (rows: unknown[][]) => object | null>();
+  /** @internal The writer: new, changed and deleted objects, and the flush (see session-writes.ts for the API). */
+  readonly unitOfWork: UnitOfWork;
+  /** @internal The session's transaction and savepoints. */
+  readonly transactions: SessionTransactions;
+  /** Whether queries flush pending changes first (SessionOptions.autoflush). */
+  autoflush: boolean;
+  /** @internal Entity queries that do not autoflush. */
+  readonly withoutAutoflush: EntityQueryRunner;
   private readonly streamBatchSize: number;
   private closed = false;
 
@@ -45,11 +57,25 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   constructor(engine: Engine, options: SessionOptions = {}, connection?: SessionConnection) {
     this.engine = engine;
     this.dialect = engine.dialect;
+    this.options = options;
     this.readOnly = options.readOnly ?? false;
     this.identityMap = new IdentityMap(options.identityMap);
     this.streamBatchSize = options.streamBatchSize ?? loader.DEFAULT_STREAM_BATCH;
     this.connection = connection ?? new EngineConnection(engine);
     this.target = { map: this.identityMap, session: this };
+    this.autoflush = options.autoflush ?? true;
+    this.unitOfWork = new UnitOfWork(this);
+    const outside = this.connection;
+    this.transactions = new SessionTransactions(engine, this.unitOfWork, this.readOnly, (tx) => {
+      this.connection = tx === undefined ? outside : new TransactionConnection(tx);
+      if (tx !== undefined) outside.markWrite();
+    }, connection?.transaction);
+    this.withoutAutoflush = {
+      queryEntities: (q) => this.queryEntities(q, false),
+      queryCount: (q) => this.queryCount(q, false),
+      queryExists: (q) => this.queryExists(q, false),
+      streamEntities: (q, batchSize) => this.streamEntities(q, batchSize, false),
+    };
     // See exemplars.ts: one session that outlives the others keeps the class of all of them.
     if (!exemplarMade) {
       exemplarMade = true;
@@ -57,8 +83,11 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     }
   }
 
-  /** The transaction the session's statements run in, if any. */
-  get transaction(): Transaction | undefined {
+  /**
+   * The transaction the session's statements run in, if any (the innermost savepoint inside
+   * `transaction(fn)`). `transaction(fn)` itself runs a function in a nested transaction.
+   */
+  get currentTransaction(): Transaction | undefined {
     return this.connection.transaction;
   }
 
@@ -70,20 +99,22 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   get<E extends object>(entity: EntityClass<E>, id: NoInfer<PrimaryKeyInput<E>>): Promise<E | null> {
     // Not an async function: one promise less on the hottest path. Errors still reject.
     if (this.closed) return Promise.reject(closedError());
+    if (this.unitOfWork.failure !== undefined) return Promise.reject(this.failedError());
+    if (this.autoflush && this.unitOfWork.hasChanges && !this.readOnly) return this.unitOfWork.flush().then(() => loader.getByKey(this, entity, id));
     return loader.getByKey(this, entity, id);
   }
 
-  async find<E extends object>(entity: EntityClass<E>, options?: NoInfer<FindOptions<E>>): Promise<E[]> {
+  async find<E extends object>(entity: EntityClass<E>, options?: NoInfer<FindOptions<E> & AutoflushOption>): Promise<E[]> {
     return this.queryWith(entity, options, 'find').all();
   }
 
   /** The first match (LIMIT 1), or null. */
-  async findOne<E extends object>(entity: EntityClass<E>, options?: NoInfer<FindOptions<E>>): Promise<E | null> {
+  async findOne<E extends object>(entity: EntityClass<E>, options?: NoInfer<FindOptions<E> & AutoflushOption>): Promise<E | null> {
     return this.queryWith(entity, options, 'findOne').first();
   }
 
   /** The first match, or `NotFoundError` naming the entity and the filter. */
-  async findOneOrFail<E extends object>(entity: EntityClass<E>, options?: NoInfer<FindOptions<E>>): Promise<E> {
+  async findOneOrFail<E extends object>(entity: EntityClass<E>, options?: NoInfer<FindOptions<E> & AutoflushOption>): Promise<E> {
     return this.queryWith(entity, options, 'findOneOrFail').firstOrFail();
   }
 
@@ -98,18 +129,20 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   }
 
   /** A query builder for entities: `s.query(User).where({ … }).orderBy({ … }).all()`. */
-  query<E extends object>(entity: EntityClass<E>): EntityQuery<E> {
+  query<E extends object>(entity: EntityClass<E>, options?: AutoflushOption): EntityQuery<E> {
     this.ensureOpen();
-    return new EntityQuery<E>(this, loader.planOf(entity).meta, EMPTY_SPEC);
+    return new EntityQuery<E>(options?.autoflush === false ? this.withoutAutoflush : this, loader.planOf(entity).meta, EMPTY_SPEC);
   }
 
   /** Run a Core statement in the session (its transaction, if any); rows as Core returns them. */
-  async execute<R>(statement: Compilable<R>): Promise<R[]> {
+  async execute<R>(statement: Compilable<R>, options?: AutoflushOption): Promise<R[]> {
+    await this.autoflushBefore(options?.autoflush);
     return this.connection.execute<R>(this.compile(statement));
   }
 
   /** The first column of every row. */
-  async scalars<R>(statement: Compilable<R>): Promise<R[keyof R][]> {
+  async scalars<R>(statement: Compilable<R>, options?: AutoflushOption): Promise<R[keyof R][]> {
+    await this.autoflushBefore(options?.autoflush);
     const rows = await this.connection.executeArrays(this.compile(statement));
     return rows.map((r) => r[0] as R[keyof R]);
   }
@@ -119,16 +152,29 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
    * hydrated a batch at a time, or a Core statement's rows. Server-side cursors on PostgreSQL
    * and MySQL; the connection stays busy until the iteration ends.
    */
-  stream<E extends object>(entity: EntityClass<E>, options?: NoInfer<StreamEntityOptions<E>>): AsyncGenerator<E, void, undefined>;
-  stream<R>(statement: Compilable<R>, options?: StreamOptions): AsyncGenerator<R, void, undefined>;
-  stream(source: EntityClass | Compilable, options: StreamEntityOptions<object> = {}): AsyncGenerator<unknown, void, undefined> {
+  stream<E extends object>(entity: EntityClass<E>, options?: NoInfer<StreamEntityOptions<E> & AutoflushOption>): AsyncGenerator<E, void, undefined>;
+  stream<R>(statement: Compilable<R>, options?: StreamOptions & AutoflushOption): AsyncGenerator<R, void, undefined>;
+  stream(source: EntityClass | Compilable, options: StreamEntityOptions<object> & AutoflushOption = {}): AsyncGenerator<unknown, void, undefined> {
     if (typeof source === 'function') return this.streamOf(() => this.queryWith(source, options, 'stream').stream({ batchSize: options.batchSize }));
-    return this.streamOf(() => this.connection.stream(this.compile(source), { batchSize: options.batchSize ?? this.streamBatchSize }));
+    return this.streamOf(async () => {
+      await this.autoflushBefore(options.autoflush);
+      return this.connection.stream(this.compile(source), { batchSize: options.batchSize ?? this.streamBatchSize });
+    });
   }
 
   /** Errors in setting up a stream surface on the first `next()`, like the stream's own. */
-  private async *streamOf<T>(open: () => AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
-    yield* open();
+  private async *streamOf<T>(open: () => AsyncGenerator<T, void, undefined> | Promise<AsyncGenerator<T, void, undefined>>): AsyncGenerator<T, void, undefined> {
+    yield* await open();
+  }
+
+  /**
+   * @internal Flush first when pending changes could change what a read sees (autoflush),
+   * unless `override` says not to. Loaders call it too: a lazy load reads the database.
+   */
+  autoflushBefore(override?: boolean): Promise<void> | undefined {
+    this.ensureOpen();
+    if (override === false || (override === undefined && !this.autoflush) || this.readOnly || !this.unitOfWork.hasChanges) return undefined;
+    return this.unitOfWork.flush();
   }
 
   /** Reload an instance's row, overwriting its values; `NotFoundError` when the row is gone. */
@@ -138,18 +184,26 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     if (!(await loader.reloadByKey(this, plan, instance, state))) {
       throw new NotFoundError(`refresh(${state}): the ${state.meta.name} row no longer exists.`);
     }
+    // Its unflushed changes are overwritten: nothing of it is left to write.
+    this.unitOfWork.discardWrites(instance, state);
     return instance;
   }
 
-  /** Mark an instance stale: the next `get` or query that loads its row overwrites its values. */
+  /**
+   * Mark an instance stale: the next `get` or query that loads its row overwrites its values.
+   * Its unflushed changes are discarded (as in SQLAlchemy): nothing of it is flushed meanwhile.
+   */
   expire(instance: object): void {
-    this.stateIn(instance, 'expire').expired = true;
+    const state = this.stateIn(instance, 'expire');
+    state.expired = true;
+    this.unitOfWork.discardWrites(instance, state);
   }
 
   /** Remove an instance from the session; it keeps its values, detached. */
   expunge(instance: object): void {
     const state = this.stateIn(instance, 'expunge');
     this.identityMap.remove(instance, state);
+    this.unitOfWork.forget(instance);
     detach(state);
   }
 
@@ -165,6 +219,9 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     // States see the session closed and report themselves detached: nothing to visit.
     this.closed = true;
     this.identityMap.clear();
+    this.unitOfWork.clear();
+    // A transaction the session began (not a scope's) is rolled back and its connection returned.
+    await this.transactions.abandon();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -180,38 +237,38 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   // ---- EntityQueryRunner ----
 
   /** @internal */
-  async queryEntities<E extends object>(query: EntityQuery<E>): Promise<E[]> {
-    this.ensureOpen();
+  async queryEntities<E extends object>(query: EntityQuery<E>, autoflush?: boolean): Promise<E[]> {
+    await this.autoflushBefore(autoflush);
     return loader.queryEntities(this, query);
   }
 
   /** @internal */
-  async queryCount(query: EntityQuery<object>): Promise<number> {
-    this.ensureOpen();
+  async queryCount(query: EntityQuery<object>, autoflush?: boolean): Promise<number> {
+    await this.autoflushBefore(autoflush);
     return loader.queryCount(this, query);
   }
 
   /** @internal */
-  async queryExists(query: EntityQuery<object>): Promise<boolean> {
-    this.ensureOpen();
+  async queryExists(query: EntityQuery<object>, autoflush?: boolean): Promise<boolean> {
+    await this.autoflushBefore(autoflush);
     return loader.queryExists(this, query);
   }
 
   /** @internal */
-  async *streamEntities<E extends object>(query: EntityQuery<E>, batchSize?: number): AsyncGenerator<E, void, undefined> {
-    this.ensureOpen();
+  async *streamEntities<E extends object>(query: EntityQuery<E>, batchSize?: number, autoflush?: boolean): AsyncGenerator<E, void, undefined> {
+    await this.autoflushBefore(autoflush);
     yield* loader.streamEntities(this, query, batchSize ?? this.streamBatchSize);
   }
 
   // ---- helpers ----
 
-  private queryWith<E extends object>(entity: EntityClass<E>, options: StreamEntityOptions<E> | undefined, method: string): EntityQuery<E> {
-    let q = this.query(entity);
+  private queryWith<E extends object>(entity: EntityClass<E>, options: (StreamEntityOptions<E> & AutoflushOption) | undefined, method: string): EntityQuery<E> {
+    let q = this.query(entity, options);
     if (options === undefined) return q;
     if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${method}(${q.meta.name}, options): options must be an object.`);
     for (const key of Object.keys(options)) {
       if (!FIND_OPTIONS.has(key) || (key === 'batchSize' && method !== 'stream')) {
-        throw new InvalidArgumentError(`${method}(${q.meta.name}): unknown option ${JSON.stringify(key)}; the options are where, orderBy, limit, offset${method === 'stream' ? ', batchSize' : ''}.`);
+        throw new InvalidArgumentError(`${method}(${q.meta.name}): unknown option ${JSON.stringify(key)}; the options are where, orderBy, limit, offset, load, autoflush${method === 'stream' ? ', batchSize' : ''}.`);
       }
     }
     if ('where' in options && options.where === undefined) {
@@ -221,6 +278,7 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     if (options.orderBy !== undefined) q = q.orderBy(options.orderBy);
     if (options.limit !== undefined) q = q.limit(options.limit);
     if (options.offset !== undefined) q = q.offset(options.offset);
+    if (options.load !== undefined) q = q.load(options.load);
     return q;
   }
 
@@ -249,8 +307,16 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     return state;
   }
 
-  private ensureOpen(): void {
+  /** @internal Raise if the session is closed, or failed (a flush failed and it was not rolled back). */
+  ensureOpen(): void {
     if (this.closed) throw closedError();
+    if (this.unitOfWork.failure !== undefined) throw this.failedError();
+  }
+
+  private failedError(): SessionFailedError {
+    const f = this.unitOfWork.failure;
+    const what = f instanceof Error ? `${f.name}: ${f.message}` : String(f);
+    return new SessionFailedError(`This session's flush failed (${what}) and its transaction was rolled back; call session.rollback() before using the session again.`, { cause: f });
   }
 }
 

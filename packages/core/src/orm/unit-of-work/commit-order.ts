@@ -44,6 +44,8 @@ interface Rows<C extends Change> {
   targets: { relation: RelationProperty; target: C }[][] | undefined;
   /** A relationship of the table points back into the table: rows are ordered by level. */
   selfReferencing: boolean;
+  /** The rows' class when they all have the same one. */
+  meta: EntityMetadata | undefined;
 }
 
 interface Ordered<C extends Change> {
@@ -60,28 +62,46 @@ const NO_TARGETS: readonly never[] = Object.freeze([]);
  * order the tables. Per-row targets are collected afterwards, only for tables that need them
  * (self-references, broken cycles).
  */
-function orderTables<C extends Change>(changes: readonly C[], targetOf: (change: C, relation: RelationProperty) => C | undefined): Ordered<C> {
+function orderTables<C extends Change>(
+  changes: readonly C[],
+  targetsIn: (groups: ReadonlyMap<EntityMetadata, Rows<C>>) => (change: C, relation: RelationProperty) => C | undefined,
+): Ordered<C> {
   const byRoot = new Map<EntityMetadata, Rows<C>>();
-  const edges = new Map<EntityMetadata, Edge<EntityMetadata, RelationProperty>[]>();
-  const seen = new Set<RelationProperty>();
   let last: Rows<C> | undefined;
   for (const c of changes) {
-    const root = rootOf(c.state.meta);
+    const meta = c.state.meta;
+    const root = rootOf(meta);
     let rows = last !== undefined && last.root === root ? last : byRoot.get(root);
-    if (!rows) {
-      byRoot.set(root, (rows = { root, changes: [], targets: undefined, selfReferencing: false }));
-      edges.set(root, []);
-    }
+    if (!rows) byRoot.set(root, (rows = { root, changes: [], targets: undefined, selfReferencing: false, meta }));
+    else if (rows.meta !== meta) rows.meta = undefined;
     last = rows;
     rows.changes.push(c);
-    for (const relation of foreignKeyRelations(c.state.meta)) {
-      if (seen.has(relation)) continue;
-      const target = targetOf(c, relation);
-      if (target === undefined) continue;
-      seen.add(relation);
-      const to = rootOf(target.state.meta);
-      edges.get(root)!.push({ from: root, to, label: relation, breakable: relation.nullable });
-      if (to === root) rows.selfReferencing = true;
+  }
+  const targetOf = targetsIn(byRoot);
+  const edges = new Map<EntityMetadata, Edge<EntityMetadata, RelationProperty>[]>();
+  for (const rows of byRoot.values()) {
+    const list: Edge<EntityMetadata, RelationProperty>[] = [];
+    edges.set(rows.root, list);
+    const seen = new Set<RelationProperty>();
+    let metaSeen: EntityMetadata | undefined;
+    let pending: readonly RelationProperty[] = [];
+    for (const c of rows.changes) {
+      // Relations not yet known to be used: once each has an edge, the rest of the rows are skipped.
+      if (c.state.meta !== metaSeen) {
+        metaSeen = c.state.meta;
+        pending = foreignKeyRelations(metaSeen).filter((r) => !seen.has(r));
+      }
+      if (pending.length === 0) continue;
+      for (const relation of pending) {
+        if (seen.has(relation)) continue;
+        const target = targetOf(c, relation);
+        if (target === undefined) continue;
+        seen.add(relation);
+        const to = rootOf(target.state.meta);
+        list.push({ from: rows.root, to, label: relation, breakable: relation.nullable });
+        if (to === rows.root) rows.selfReferencing = true;
+      }
+      if (pending.every((r) => seen.has(r))) pending = [];
     }
   }
   const roots = [...byRoot.keys()];
@@ -153,10 +173,7 @@ function levelsOf<C extends Change>(rows: Rows<C>, broken: ReadonlySet<RelationP
 
 /** Rows grouped by level, then by concrete class (a single-table hierarchy shares the table). */
 function grouped<C extends Change>(rows: Rows<C>, levels: readonly number[] | undefined, descending: boolean): { meta: EntityMetadata; changes: C[] }[] {
-  if (levels === undefined) {
-    const meta = rows.changes[0]!.state.meta;
-    if (rows.changes.every((c) => c.state.meta === meta)) return [{ meta, changes: rows.changes }];
-  }
+  if (levels === undefined && rows.meta !== undefined) return [{ meta: rows.meta, changes: rows.changes }];
   const byLevel = new Map<number, Map<EntityMetadata, C[]>>();
   rows.changes.forEach((c, i) => {
     const level = levels === undefined ? 0 : levels[i]!;
@@ -171,11 +188,22 @@ function grouped<C extends Change>(rows: Rows<C>, levels: readonly number[] | un
 }
 
 function insertSteps(inserts: readonly InsertChange[], postUpdates: PostUpdateChange[]): FlushStep[] {
-  const byInstance = new Map<object, InsertChange>();
-  for (const c of inserts) byInstance.set(c.instance, c);
-  const { tables, broken } = orderTables(inserts, (c, relation) => {
-    const target = relatedInstance(c.instance, relation);
-    return target === undefined ? undefined : byInstance.get(target);
+  const { tables, broken } = orderTables(inserts, (groups) => {
+    // Which new row an object is, per table, built on first use: only tables rows point at need one.
+    const byInstance = new Map<EntityMetadata, Map<object, InsertChange>>();
+    const lookup = (root: EntityMetadata, target: object): InsertChange | undefined => {
+      let map = byInstance.get(root);
+      if (map === undefined) {
+        map = new Map();
+        for (const c of groups.get(root)?.changes ?? []) map.set(c.instance, c);
+        byInstance.set(root, map);
+      }
+      return map.get(target);
+    };
+    return (c, relation) => {
+      const target = relatedInstance(c.instance, relation);
+      return target === undefined ? undefined : lookup(rootOf(relation.target), target);
+    };
   });
   const steps: FlushStep[] = [];
   for (const rows of tables) {
@@ -195,7 +223,7 @@ function insertSteps(inserts: readonly InsertChange[], postUpdates: PostUpdateCh
     });
     for (const { row, label } of cut) defer(rows.changes[row]!, label);
     for (const { meta, changes } of grouped(rows, levels, false)) {
-      const ownDeferred = changes.flatMap((c) => deferred.get(c) ?? []);
+      const ownDeferred = deferred.size === 0 ? [] : changes.flatMap((c) => deferred.get(c) ?? []);
       steps.push(ownDeferred.length > 0 ? { kind: 'insert', meta, changes, deferred: ownDeferred } : { kind: 'insert', meta, changes });
     }
   }
@@ -211,7 +239,7 @@ function deleteSteps(deletes: readonly DeleteChange[], nullify: PostUpdateChange
     if (!keys) byKey.set(root, (keys = new Map()));
     keys.set(c.state.key, c);
   }
-  const { tables, broken } = orderTables(deletes, (c, relation) => {
+  const { tables, broken } = orderTables(deletes, () => (c, relation) => {
     const key = snapshotTarget(c.state, relation);
     return key === undefined ? undefined : byKey.get(rootOf(relation.target))?.get(key);
   });

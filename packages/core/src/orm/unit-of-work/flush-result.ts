@@ -36,6 +36,8 @@ export interface UpdatedRow {
   readonly key: IdentityKey;
   /** The row's next snapshot (new version and `@UpdatedAt` included). */
   readonly values: readonly unknown[];
+  /** The columns the UPDATE set (slots in `meta.columns`). */
+  readonly slots: readonly number[];
 }
 
 export interface DeletedRow {
@@ -46,6 +48,12 @@ export interface DeletedRow {
 
 /** What the session does with each row once results are applied (identity map, statuses). */
 export interface FlushListener {
+  /**
+   * How a property is written (keys, defaults, versions, and their undo). Default: plain
+   * assignment. A session whose property accessors record writes passes a writer that
+   * bypasses them, so applying a flush does not make its objects dirty again.
+   */
+  write?(instance: object, property: string, value: unknown): void;
   onInserted?(state: InstanceState, key: IdentityKey, instance: object): void;
   onUpdated?(state: InstanceState, instance: object): void;
   onDeleted?(state: InstanceState, instance: object): void;
@@ -57,18 +65,29 @@ export type Undo = () => void;
  * What `apply()` overwrote, as flat parallel arrays (one entry per property or Ref key it
  * changed: no closure per change, which at 60k rows costs more than the flush's own work).
  */
+type Writer = (instance: object, property: string, value: unknown) => void;
+
+const assignProperty: Writer = (instance, property, value) => {
+  (instance as Record<string, unknown>)[property] = value;
+};
+
 class UndoLog {
+  constructor(readonly write: Writer) {}
+
   private readonly targets: object[] = [];
   private readonly names: (string | undefined)[] = [];
   private readonly previous: unknown[] = [];
   private readonly had: boolean[] = [];
-  private readonly states: { state: InstanceState; key: IdentityKey | undefined; snapshot: unknown[] | undefined }[] = [];
+  private readonly states: InstanceState[] = [];
+  private readonly keys: (IdentityKey | undefined)[] = [];
+  private readonly snapshots: (unknown[] | undefined)[] = [];
 
   property(target: object, name: string): void {
+    const previous = (target as Record<string, unknown>)[name];
     this.targets.push(target);
     this.names.push(name);
-    this.previous.push((target as Record<string, unknown>)[name]);
-    this.had.push(Object.prototype.hasOwnProperty.call(target, name));
+    this.previous.push(previous);
+    this.had.push(previous !== undefined || name in target);
   }
 
   refKey(ref: Ref<object, unknown>): void {
@@ -79,20 +98,22 @@ class UndoLog {
   }
 
   state(state: InstanceState): void {
-    this.states.push({ state, key: state.key, snapshot: state.snapshot });
+    this.states.push(state);
+    this.keys.push(state.key);
+    this.snapshots.push(state.snapshot);
   }
 
   undo(): void {
     for (let i = this.states.length - 1; i >= 0; i--) {
-      const s = this.states[i]!;
-      s.state.key = s.key;
-      s.state.snapshot = s.snapshot;
+      const state = this.states[i]!;
+      state.key = this.keys[i];
+      state.snapshot = this.snapshots[i];
     }
     for (let i = this.targets.length - 1; i >= 0; i--) {
       const target = this.targets[i] as Record<string, unknown>;
       const name = this.names[i];
       if (name === undefined) (target as unknown as Ref<object, unknown>).key = this.previous[i];
-      else if (this.had[i]) target[name] = this.previous[i];
+      else if (this.had[i]) this.write(target, name, this.previous[i]);
       else delete target[name];
     }
     this.targets.length = 0;
@@ -111,16 +132,22 @@ export class FlushOutcome {
 
   /** @internal */
   constructor(ctx: FlushContext) {
+    // The pending rows become the results (one object per row, not two).
     const inserted: InsertedRow[] = [];
-    for (const r of ctx.inserted.values()) {
-      inserted.push({ state: r.state, instance: r.instance, meta: r.meta, key: keyOf(r.meta, r.values), values: r.values });
+    for (const rows of ctx.inserted.values()) {
+      for (const r of rows) {
+        r.key = keyOf(r.meta, r.values);
+        inserted.push(r as InsertedRow);
+      }
     }
     this.inserted = inserted;
-    const updated: UpdatedRow[] = [];
-    for (const r of ctx.updated.values()) {
-      updated.push({ state: r.state, instance: r.instance, meta: r.meta, key: keyOf(r.meta, r.values), values: r.values });
+    const updated = ctx.updated;
+    for (const r of updated) {
+      const pk = primaryKeySlots(r.meta);
+      // The key moves only when the update set a primary-key column.
+      r.key = r.state.key !== undefined && !r.slots.some((s) => pk.includes(s)) ? r.state.key : keyOf(r.meta, r.values);
     }
-    this.updated = updated;
+    this.updated = updated as UpdatedRow[];
     this.deleted = ctx.deleted;
     this.links = ctx.links;
     this.unlinks = ctx.unlinks;
@@ -134,7 +161,7 @@ export class FlushOutcome {
    * copied), then call the listener. Returns the undo.
    */
   apply(listener: FlushListener = {}): Undo {
-    const log = new UndoLog();
+    const log = new UndoLog(listener.write ?? assignProperty);
     for (const row of this.inserted) {
       assign(row.instance, row.meta, row.values, log);
       fixRefs(row.instance, row.meta, row.values, log);
@@ -145,7 +172,7 @@ export class FlushOutcome {
       listener.onInserted?.(state, row.key, row.instance);
     }
     for (const row of this.updated) {
-      assign(row.instance, row.meta, row.values, log);
+      assign(row.instance, row.meta, row.values, log, row.slots);
       fixRefs(row.instance, row.meta, row.values, log);
       log.state(row.state);
       row.state.snapshot = row.values as unknown[];
@@ -163,15 +190,17 @@ function keyOf(meta: EntityMetadata, values: readonly unknown[]): IdentityKey {
 }
 
 /** Set the mapped properties whose value the flush decided (a key, a default, a version). */
-function assign(instance: object, meta: EntityMetadata, values: readonly unknown[], log: UndoLog): void {
+function assign(instance: object, meta: EntityMetadata, values: readonly unknown[], log: UndoLog, only?: readonly number[]): void {
   const target = instance as Record<string, unknown>;
   const columns = meta.columns;
-  for (let i = 0; i < columns.length; i++) {
+  const n = only === undefined ? columns.length : only.length;
+  for (let k = 0; k < n; k++) {
+    const i = only === undefined ? k : only[k]!;
     const c = columns[i]!;
     const v = values[i];
     if (!c.instance || v === undefined || target[c.name] === v) continue;
     log.property(target, c.name);
-    target[c.name] = v;
+    log.write(target, c.name, v);
   }
 }
 

@@ -25,7 +25,7 @@ describeEachDialect('session lifecycle', (ctx) => {
   test('engine.session() returns a Session outside any transaction', async () => {
     const s = engine.session();
     expect(s).toBeInstanceOf(Session);
-    expect(s.transaction).toBeUndefined();
+    expect(s.currentTransaction).toBeUndefined();
     expect(s.engine).toBe(engine);
     await s.close();
   });
@@ -34,7 +34,7 @@ describeEachDialect('session lifecycle', (ctx) => {
     let inside: Session | undefined;
     const result = await engine.session(async (s) => {
       inside = s;
-      expect(s.transaction?.active).toBe(true);
+      expect(s.currentTransaction?.active).toBe(true);
       await s.execute(insert(t()).values({ id: 3, name: 'scoped' }));
       // read your own write, in the transaction
       expect((await s.find(Tag, { where: { id: 3 } }))[0]!.name).toBe('scoped');

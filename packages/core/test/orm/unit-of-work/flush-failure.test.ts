@@ -76,6 +76,15 @@ describeEachDialect('flush: failure', (ctx) => {
     expect(ann!.version).toBe(1);
   });
 
+  test('a child pointing at a new parent that is not in the flush: a clear error, nothing written', async () => {
+    const ghost = make(User, { username: 'ghost' });
+    const post = make(Post, { title: 'orphan', author: to(ghost) });
+    const error = await flush(engine, changeSet({ inserts: inserted(post) })).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/Post\.author points at a User that has no key and is not inserted before it in this flush.*session\.add/);
+    expect(flushFailureOf(error)?.step.kind).toBe('insert');
+    expect(await count(table(Post) as AnyTable)).toBe(0);
+  });
+
   test('apply() returns an undo: keys, defaults, Ref keys, snapshots and identity keys go back', async () => {
     const ann = make(User, { username: 'ann' });
     const post = make(Post, { title: 'p', author: to(ann) });

@@ -1,6 +1,7 @@
-import { asc, select, table } from '@athanor/core';
+import { asc, deleteFrom, select, StaleDataError, table, update } from '@athanor/core';
 import type { AnyTable, Engine } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
+import { type WritePlan, withPlan } from '../../../src/orm/unit-of-work/persister/write-plan';
 import { changeSet, createCyclicSchema, flush, inserted, make, updated } from './helpers';
 import { Animal, Cat, Department, Dog, registry, Sample } from './model';
 
@@ -43,17 +44,33 @@ describeEachDialect('flush: column types', (ctx) => {
     return rows.map((r) => plain(r as unknown as Sample));
   }
 
-  test('inserted and updated values read back as written', async () => {
+  /** Every strategy the dialect can run (the default plan picks one; the others serve other adapters). */
+  const strategies: Record<string, Partial<WritePlan>[]> = {
+    sqlite: [{}, { insert: 'row', update: 'row' }, { update: 'case' }],
+    postgres: [{}, { insert: 'values', update: 'row' }, { insert: 'row' }],
+    mysql: [{}, { insert: 'row', update: 'row' }, { insertKeys: 'first-id', insertReturning: false }],
+  };
+
+  test.each(strategies[ctx.name]!.map((p) => [JSON.stringify(p), p] as const))('inserted and updated values read back as written (plan %s)', async (_name, patch) => {
+    const plan = withPlan(engine.dialect.adapter, patch);
+    await engine.execute(deleteFrom(table(Sample)));
     const samples = [0, 1, 2, 3, 4].map(sample);
-    await flush(engine, changeSet({ inserts: inserted(...samples) }));
+    await flush(engine, changeSet({ inserts: inserted(...samples) }), { plan });
     expect(await stored()).toEqual(samples.map(plain));
     samples.forEach((s, i) => {
       const next = sample(i + 5);
       Object.assign(s, { flag: next.flag, data: next.data, at: next.at, day: next.day, clock: next.clock, big: next.big, price: next.price, bytes: next.bytes, ratio: next.ratio, note: i === 0 ? null : next.note, color: next.color, ref: next.ref });
     });
     const columns = ['flag', 'data', 'at', 'day', 'clock', 'big', 'price', 'bytes', 'ratio', 'note', 'color', 'ref'];
-    await flush(engine, changeSet({ updates: samples.map((s) => updated(s, ...columns)) }));
+    await flush(engine, changeSet({ updates: samples.map((s) => updated(s, ...columns)) }), { plan });
     expect(await stored()).toEqual(samples.map(plain));
+    // A row changed meanwhile: the strategy's stale check names it.
+    await engine.execute(update(table(Sample)).set({ note: 'other' }).where(table(Sample).id.eq(samples[2]!.id)));
+    await engine.execute(deleteFrom(table(Sample)).where(table(Sample).id.eq(samples[3]!.id)));
+    samples.forEach((s) => (s.ratio = 1.5));
+    const error = await flush(engine, changeSet({ updates: samples.map((s) => updated(s, 'ratio')) }), { plan }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StaleDataError);
+    expect((error as Error).message).toContain(`UPDATE of Sample#${samples[3]!.id} matched no row`);
   });
 
   test('single-table inheritance: each class its own statement, the discriminator from the class', async () => {

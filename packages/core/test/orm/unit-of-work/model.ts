@@ -121,3 +121,11 @@ export class Dog extends Animal {
 export class Cat extends Animal {
   @Column({ type: 'integer', nullable: true }) lives!: number | null;
 }
+
+/** A generated key and a server default together. */
+@Entity({ registry, table: 'widgets' })
+export class Widget {
+  @PrimaryKey() id!: number;
+  @Column({ length: 30 }) name!: string;
+  @Column({ type: 'integer', serverDefault: sql`7` }) size!: number;
+}

@@ -1,8 +1,10 @@
 import type { RunResult } from '../../../engine/queryable';
 import type { ResultRow } from '../../../engine/row-builder';
 import type { Compilable, CompiledQuery, SqlDialect } from '../../../sql/dialect';
+import type { IdentityKey } from '../../identity/identity-key';
 import type { InstanceState } from '../../identity/instance-state';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
+import { rootOf } from '../row-links';
 import type { KeySource, PendingRow } from './row-values';
 import { type WritePlan, writePlanOf } from './write-plan';
 
@@ -17,8 +19,12 @@ export interface FlushQueryable {
 
 /** A row's new values after an UPDATE (its next snapshot), or a deleted row. */
 export interface UpdatedRow extends PendingRow {
+  /** The row's identity after the update, set when the flush's outcome is built. */
+  key?: IdentityKey;
   /** The snapshot the row had before this flush (undo restores it). */
   readonly before: readonly unknown[] | undefined;
+  /** The columns the UPDATE set (slots in `meta.columns`). */
+  readonly slots: readonly number[];
 }
 
 /**
@@ -29,8 +35,11 @@ export class FlushContext implements KeySource {
   readonly plan: WritePlan;
   /** `@CreatedAt`/`@UpdatedAt` of every row this flush writes. */
   readonly now: Date;
-  readonly inserted = new Map<object, PendingRow>();
-  readonly updated = new Map<object, UpdatedRow>();
+  /** New rows written so far, per table (a single-table hierarchy is one), in order. */
+  readonly inserted = new Map<EntityMetadata, PendingRow[]>();
+  /** Index of `inserted` by instance, per table, built when a child first looks a parent up. */
+  private readonly insertedIndex = new Map<EntityMetadata, { size: number; byInstance: Map<object, PendingRow> }>();
+  readonly updated: UpdatedRow[] = [];
   readonly deleted: { state: InstanceState; instance: object; meta: EntityMetadata }[] = [];
   links = 0;
   unlinks = 0;
@@ -46,8 +55,26 @@ export class FlushContext implements KeySource {
     this.now = options.now ?? new Date();
   }
 
-  insertedRow(instance: object): PendingRow | undefined {
-    return this.inserted.get(instance);
+  /** Record a new row (its values as written; keys land in them once read back). */
+  addInserted(row: PendingRow): void {
+    const root = rootOf(row.meta);
+    const list = this.inserted.get(root);
+    if (list) list.push(row);
+    else this.inserted.set(root, [row]);
+  }
+
+  /**
+   * The row this flush inserted for `instance` (of `meta`'s table), if any. Only rows some
+   * other row points at are ever looked up, so the index is built on demand, per table.
+   */
+  insertedRow(instance: object, meta: EntityMetadata): PendingRow | undefined {
+    const root = rootOf(meta);
+    const rows = this.inserted.get(root);
+    if (rows === undefined) return undefined;
+    let index = this.insertedIndex.get(root);
+    if (index === undefined) this.insertedIndex.set(root, (index = { size: 0, byInstance: new Map() }));
+    for (; index.size < rows.length; index.size++) index.byInstance.set(rows[index.size]!.instance, rows[index.size]!);
+    return index.byInstance.get(instance);
   }
 
   /** Handed to `run` for every statement: queryables compile synchronously, before their first await. */

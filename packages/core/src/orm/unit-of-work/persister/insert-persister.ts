@@ -17,10 +17,11 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
   const groups = new Map<string, { omitted: number[]; rows: PendingRow[] }>();
   const read = columnReaders(meta);
   const columns = meta.columns;
+  let last: { omitted: number[]; rows: PendingRow[] } | undefined;
   for (const change of changes) {
     const values = new Array<unknown>(columns.length);
     const omitted: number[] = [];
-    const nulls = nulled.get(change.instance);
+    const nulls = nulled.size === 0 ? undefined : nulled.get(change.instance);
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
       let v = nulls?.has(i) ? null : read[i]!(ctx, change.instance);
@@ -31,12 +32,23 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
         values[i] = undefined;
       } else values[i] = v === undefined ? null : v;
     }
-    const signature = omitted.join(',');
-    let group = groups.get(signature);
-    if (!group) groups.set(signature, (group = { omitted, rows: [] }));
-    group.rows.push({ state: change.state, instance: change.instance, meta, values });
+    // Rows of one step nearly always share a column set: compare with the last group first.
+    let group = last !== undefined && sameSlots(last.omitted, omitted) ? last : undefined;
+    if (group === undefined) {
+      const signature = omitted.join(',');
+      group = groups.get(signature);
+      if (!group) groups.set(signature, (group = { omitted, rows: [] }));
+    }
+    last = group;
+    group.rows.push({ state: change.state, instance: change.instance, meta, values, key: undefined });
   }
   for (const { omitted, rows } of groups.values()) await writeGroup(ctx, meta, omitted, rows);
+}
+
+function sameSlots(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** A new row's value for a column the instance left undefined; undefined when the database decides. */
@@ -76,7 +88,8 @@ async function writeGroup(ctx: FlushContext, meta: EntityMetadata, omitted: read
   const batch = {
     table,
     columns: written.map(core),
-    rows: rows.map((r) => written.map((i) => r.values[i])),
+    rows: rows.map((r) => r.values),
+    slots: written,
     returning: back.map(core),
     generated: generatedSlot === undefined ? undefined : core(generatedSlot),
     keyMatch: keyed ? { written: pkSlots.map((s) => written.indexOf(s)), returned: pkSlots.map((_s, k) => back.length - pkSlots.length + k) } : undefined,
@@ -85,6 +98,6 @@ async function writeGroup(ctx: FlushContext, meta: EntityMetadata, omitted: read
   rows.forEach((row, r) => {
     const got = readBack[r];
     if (got !== undefined) back.forEach((slot, k) => (row.values[slot] = got[k]));
-    ctx.inserted.set(row.instance, row);
+    ctx.addInserted(row);
   });
 }

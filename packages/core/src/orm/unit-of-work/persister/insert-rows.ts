@@ -8,7 +8,7 @@ import { resultColumnsOf } from '../../hydration/result-columns';
 import { identityOf } from '../../identity/identity-key';
 import type { FlushContext } from './flush-context';
 import { RawBuilder, textElement } from './raw-builder';
-import { decoderOf, encoderOf } from './row-values';
+import { decoderOf, encoderOf, passThrough } from './row-values';
 import { castTo, ident, insertShape, typed } from './shapes';
 
 /**
@@ -20,8 +20,10 @@ export interface InsertBatch {
   readonly table: AnyTable;
   /** Columns written; may be empty (a row of defaults). */
   readonly columns: readonly AnyColumn[];
-  /** JavaScript values aligned with `columns`. */
+  /** JavaScript values aligned with `columns`, or with `slots` when given. */
   readonly rows: readonly (readonly unknown[])[];
+  /** Where each of `columns` is in a row, when rows are wider (an entity's values with generated columns left out). */
+  readonly slots?: readonly number[];
   /** Columns to read back. A generated key, when there is one, comes first. */
   readonly returning: readonly AnyColumn[];
   /** The key the database generates for every row of the batch (an auto-increment column). */
@@ -39,7 +41,7 @@ export async function insertRows(ctx: FlushContext, batch: InsertBatch): Promise
   const strategy = batch.columns.length === 0 ? 'row' : ctx.plan.insert;
   if (strategy === 'row') return insertOneByOne(ctx, batch);
   const out: ReadBack = [];
-  const per = strategy === 'arrays' ? ctx.plan.arrayRows : Math.max(1, Math.floor(ctx.plan.maxParameters / batch.columns.length));
+  const per = strategy === 'arrays' ? ctx.plan.arrayRows : Math.max(1, Math.min(ctx.plan.insertRows, Math.floor(ctx.plan.maxParameters / batch.columns.length)));
   for (let start = 0; start < batch.rows.length; start += per) {
     const chunk = batch.rows.slice(start, start + per);
     const back = strategy === 'arrays' ? await insertArrays(ctx, batch, chunk) : await insertValues(ctx, batch, chunk);
@@ -48,23 +50,37 @@ export async function insertRows(ctx: FlushContext, batch: InsertBatch): Promise
   return out;
 }
 
+function slotsOf(batch: InsertBatch): readonly number[] {
+  return batch.slots ?? batch.columns.map((_c, i) => i);
+}
+
 function encoders(dialect: SqlDialect, columns: readonly AnyColumn[]): ((v: unknown) => unknown)[] {
   return columns.map((c) => encoderOf(dialect, c.config.type));
 }
 
-/** SQLite: one prepared statement, run per row; the generated key from the driver's lastInsertId. */
+/**
+ * RETURNING when something besides the generated key must be read back (and the database has
+ * it), or when the plan reads keys that way; otherwise keys come from the last insert id.
+ */
+function readsWithReturning(ctx: FlushContext, batch: InsertBatch): boolean {
+  if (batch.returning.length === 0 || !ctx.plan.insertReturning) return false;
+  const onlyKey = batch.generated !== undefined && batch.returning.length === 1;
+  return !onlyKey || ctx.plan.insertKeys === 'returning';
+}
+
+/** One prepared statement, run per row (dialects without multi-row VALUES, rows of defaults only). */
 async function insertOneByOne(ctx: FlushContext, batch: InsertBatch): Promise<ReadBack> {
   const { columns, returning, generated } = batch;
-  const onlyKey = generated !== undefined && returning.length === 1;
-  const useReturning = returning.length > 0 && !onlyKey && ctx.plan.insertReturning;
+  const useReturning = readsWithReturning(ctx, batch);
   const shape = insertShape(ctx.dialect, batch.table, columns, 1, useReturning ? returning : []);
   const encode = encoders(ctx.dialect, columns);
   const decodeKey = generated ? decoderOf(ctx.dialect, generated.config.type) : undefined;
   const values = new Array<unknown>(columns.length);
+  const slots = slotsOf(batch);
   const out: ReadBack = new Array(batch.rows.length);
   for (let r = 0; r < batch.rows.length; r++) {
     const row = batch.rows[r]!;
-    for (let i = 0; i < values.length; i++) values[i] = encode[i]!(row[i]);
+    for (let i = 0; i < values.length; i++) values[i] = encode[i]!(row[slots[i]!]);
     const result = await ctx.run(shape.bind(values));
     if (useReturning) out[r] = returning.map((c) => (result.rows[0] as ResultRow)[c.key]);
     else if (decodeKey !== undefined) {
@@ -75,17 +91,24 @@ async function insertOneByOne(ctx: FlushContext, batch: InsertBatch): Promise<Re
   return out;
 }
 
-/** Multi-row VALUES (MySQL, MariaDB): RETURNING where the database has it, else LAST_INSERT_ID() arithmetic. */
+/** Multi-row VALUES (SQLite, MySQL, MariaDB): keys by RETURNING or from the last insert id. */
 async function insertValues(ctx: FlushContext, batch: InsertBatch, chunk: readonly (readonly unknown[])[]): Promise<ReadBack> {
   const { columns, returning, generated } = batch;
-  const useReturning = returning.length > 0 && ctx.plan.insertReturning;
+  const useReturning = readsWithReturning(ctx, batch);
   const shape = insertShape(ctx.dialect, batch.table, columns, chunk.length, useReturning ? returning : []);
   const encode = encoders(ctx.dialect, columns);
   const width = columns.length;
+  const slots = slotsOf(batch);
   const flat = new Array<unknown>(chunk.length * width);
-  for (let r = 0; r < chunk.length; r++) {
-    const row = chunk[r]!;
-    for (let i = 0; i < width; i++) flat[r * width + i] = encode[i]!(row[i]);
+  for (let i = 0; i < width; i++) {
+    const e = encode[i]!;
+    const slot = slots[i]!;
+    if (e === passThrough) {
+      for (let r = 0; r < chunk.length; r++) {
+        const v = chunk[r]![slot];
+        flat[r * width + i] = v === undefined ? null : v;
+      }
+    } else for (let r = 0; r < chunk.length; r++) flat[r * width + i] = e(chunk[r]![slot]);
   }
   const result = await ctx.run(shape.bind(flat));
   if (useReturning) return matchReturned(batch, chunk, result.rows as ResultRow[]);
@@ -94,25 +117,38 @@ async function insertValues(ctx: FlushContext, batch: InsertBatch, chunk: readon
 }
 
 /**
- * The documented MySQL way without RETURNING: a multi-row INSERT whose row count is known in
+ * Keys without RETURNING, from the driver's last insert id and the row count.
+ *
+ * MySQL (`first-id`), its documented way: a multi-row INSERT whose row count is known in
  * advance ("simple insert") has its AUTO_INCREMENT values allocated together, so they are
  * LAST_INSERT_ID() (the first one), then one `@@auto_increment_increment` apart — in every
  * InnoDB lock mode: modes 0 and 1 hold the AUTO-INC lock or mutex for the whole allocation,
  * and mode 2 ("interleaved") interleaves only bulk inserts (INSERT … SELECT, LOAD DATA) whose
  * row count is unknown. A statement mixing explicit keys with generated ones ("mixed-mode")
  * may waste values; the persister never sends one: rows with an explicit key form their own
- * statement (another column set). The affected-row count is checked against the rows sent.
+ * statement (another column set).
+ *
+ * SQLite (`last-id`): each row gets one more than the largest rowid so far, one after another
+ * (one writer at a time), and last_insert_rowid() is the last row's. (Only a table whose
+ * rowids reached 2^63-1 gets random ones; an AUTOINCREMENT table fails instead.)
+ *
+ * Both: the affected-row count is checked against the rows sent.
  */
-async function consecutiveKeys(ctx: FlushContext, batch: InsertBatch, count: number, first: number | bigint | undefined, affected: number): Promise<ReadBack> {
-  if (first === undefined) throw noKey(batch, 'the database reported no LAST_INSERT_ID()');
+async function consecutiveKeys(ctx: FlushContext, batch: InsertBatch, count: number, lastId: number | bigint | undefined, affected: number): Promise<ReadBack> {
+  if (lastId === undefined) throw noKey(batch, 'the driver reported no last insert id');
   if (affected !== count) throw noKey(batch, `${count} rows were sent but ${affected} inserted`);
-  const step = count > 1 ? await autoIncrementStep(ctx) : 1;
+  const fromLast = ctx.plan.insertKeys === 'last-id';
+  const step = count > 1 && !fromLast ? await autoIncrementStep(ctx) : 1;
+  const first = fromLast ? (typeof lastId === 'bigint' ? lastId - BigInt(count - 1) : lastId - (count - 1)) : lastId;
+  if (typeof first === 'number' && !Number.isSafeInteger(first + (count - 1) * step)) throw noKey(batch, 'the keys are past 2^53');
   const decode = decoderOf(ctx.dialect, batch.generated!.config.type);
-  const rest = batch.returning.slice(1).map(() => undefined);
+  const width = batch.returning.length;
   const out: ReadBack = new Array(count);
   for (let i = 0; i < count; i++) {
     const key = typeof first === 'bigint' ? first + BigInt(i * step) : first + i * step;
-    out[i] = [decode(key), ...rest];
+    const back = new Array<unknown>(width);
+    back[0] = decode(key);
+    out[i] = back;
   }
   return out;
 }
@@ -144,7 +180,8 @@ async function autoIncrementStep(ctx: FlushContext): Promise<number> {
 async function insertArrays(ctx: FlushContext, batch: InsertBatch, chunk: readonly (readonly unknown[])[]): Promise<ReadBack> {
   const { columns, returning } = batch;
   const encode = encoders(ctx.dialect, columns);
-  const arrays = columns.map((_c, i) => chunk.map((row) => textElement(encode[i]!(row[i]))));
+  const slots = slotsOf(batch);
+  const arrays = columns.map((_c, i) => chunk.map((row) => textElement(encode[i]!(row[slots[i]!]))));
   const alias = columns.map((_c, i) => `c${i}`);
   const b = new RawBuilder().text('INSERT INTO ').add(tableIdent(batch.table)).text(' (');
   b.list(columns.map((c) => ident(c.name))).text(') SELECT ');
@@ -180,7 +217,8 @@ function matchReturned(batch: InsertBatch, chunk: readonly (readonly unknown[])[
   const match = batch.keyMatch;
   if (match === undefined) return returned;
   const byKey = new Map(returned.map((r) => [identityOf(match.returned.map((i) => r[i])), r]));
-  return chunk.map((row) => byKey.get(identityOf(match.written.map((i) => row[i]))));
+  const slots = slotsOf(batch);
+  return chunk.map((row) => byKey.get(identityOf(match.written.map((i) => row[slots[i]!]))));
 }
 
 function compareKeys(a: unknown, b: unknown): number {

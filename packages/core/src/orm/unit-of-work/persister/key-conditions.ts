@@ -12,18 +12,17 @@ import type { WritePlan } from './write-plan';
  * column's type.
  */
 export function keyCondition(plan: WritePlan, columns: readonly AnyColumn[], tuples: readonly (readonly unknown[])[]): ExprNode {
-  if (columns.length === 1) {
-    const c = columns[0]!;
-    return node({ kind: 'in', expr: c.node, values: Object.freeze(tuples.map((t) => typed(t[0], c.config.type))), negated: false });
-  }
-  if (plan.rowValues) {
-    const b = new RawBuilder().add(rowValue(columns.map((c) => c.node))).text(' IN (');
-    b.list(tuples.map((t) => rowValue(columns.map((c, i) => typed(t[i], c.config.type)))));
-    return b.text(')').build();
-  }
-  return logical(
-    'OR',
-    tuples.map((t) => logical('AND', columns.map((c, i) => eq(c.node, typed(t[i], c.config.type))))),
-  );
+  return keyConditionOf(plan, columns, tuples.length, (r) => columns.map((c, i) => typed(tuples[r]![i], c.config.type)));
 }
 
+/** The same with each row's parameter nodes given (the markers of a compiled shape). */
+export function keyConditionOf(plan: WritePlan, columns: readonly AnyColumn[], rows: number, params: (row: number) => ExprNode[]): ExprNode {
+  const each = Array.from({ length: rows }, (_, r) => params(r));
+  if (columns.length === 1) return node({ kind: 'in', expr: columns[0]!.node, values: Object.freeze(each.map((p) => p[0]!)), negated: false });
+  if (plan.rowValues) {
+    const b = new RawBuilder().add(rowValue(columns.map((c) => c.node))).text(' IN (');
+    b.list(each.map((p) => rowValue(p)));
+    return b.text(')').build();
+  }
+  return logical('OR', each.map((p) => logical('AND', columns.map((c, i) => eq(c.node, p[i]!)))));
+}

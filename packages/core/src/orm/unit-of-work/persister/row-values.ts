@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../../errors/errors';
 import type { SqlDialect } from '../../../sql/dialect';
 import type { SqlType } from '../../../sql/types/sql-type';
+import type { IdentityKey } from '../../identity/identity-key';
 import type { InstanceState } from '../../identity/instance-state';
 import { stateOf } from '../../identity/instance-state';
 import type { ColumnProperty, EntityMetadata, RelationProperty } from '../../metadata/entity-metadata';
@@ -19,11 +20,13 @@ export interface PendingRow {
   readonly meta: EntityMetadata;
   /** As the row now holds them; undefined where not known (a server default nothing read back). */
   readonly values: unknown[];
+  /** A new row's identity, set when the flush's outcome is built. */
+  key?: IdentityKey;
 }
 
 /** Where keys assigned earlier in the flush are found. */
 export interface KeySource {
-  insertedRow(instance: object): PendingRow | undefined;
+  insertedRow(instance: object, meta: EntityMetadata): PendingRow | undefined;
 }
 
 type Reader = (source: KeySource, instance: object) => unknown;
@@ -73,7 +76,7 @@ export function columnValue(source: KeySource, meta: EntityMetadata, instance: o
 
 /** An instance's primary-key values: as this flush assigned them, else as its properties hold them; undefined when incomplete. */
 export function keyOf(source: KeySource, instance: object, fallback: EntityMetadata): unknown[] | undefined {
-  const row = source.insertedRow(instance);
+  const row = source.insertedRow(instance, fallback);
   const meta = row?.meta ?? stateOf(instance)?.meta ?? fallback;
   const slots = primaryKeySlots(meta);
   const out = new Array<unknown>(slots.length);
@@ -124,7 +127,8 @@ function refKey(relation: RelationProperty, key: unknown): unknown[] | null {
 type Converter = (value: unknown) => unknown;
 const encoders = new WeakMap<SqlDialect, WeakMap<SqlType, Converter>>();
 const decoders = new WeakMap<SqlDialect, WeakMap<SqlType, Converter>>();
-const identity: Converter = (v) => (v === undefined ? null : v);
+/** The encoder of types whose values the driver binds as they are. */
+export const passThrough: Converter = (v) => (v === undefined ? null : v);
 
 function cached(store: WeakMap<SqlDialect, WeakMap<SqlType, Converter>>, dialect: SqlDialect, type: SqlType, make: () => Converter): Converter {
   let byType = store.get(dialect);
@@ -139,7 +143,7 @@ export function encoderOf(dialect: SqlDialect, type: SqlType): Converter {
   return cached(encoders, dialect, type, () => {
     const codec = dialect.codecs[type.kind];
     const to = codec?.toDriver;
-    return to === undefined ? identity : (v) => (v === null || v === undefined ? null : to.call(codec, v, type));
+    return to === undefined ? passThrough : (v) => (v === null || v === undefined ? null : to.call(codec, v, type));
   });
 }
 

@@ -15,7 +15,7 @@ import { resultColumnsOf } from '../../hydration/result-columns';
  *
  * Parameters are compiled as untyped string markers (the compiler binds them unchanged), so
  * where each value lands is read off the compiled parameters, whatever order the dialect's
- * compiler writes them in.
+ * compiler writes them in; a value may appear several times.
  */
 
 const MARK = '\u0000athanor:flush:';
@@ -53,7 +53,10 @@ function build(dialect: SqlDialect, root: unknown, values: number, returning: re
     if (slot < 0 || slot >= values) throw new Error(`flush statement shape: unexpected parameter ${i + 1} in ${compiled.sql.slice(0, 200)}`);
     slots[i] = slot;
   });
-  if (slots.length !== values) throw new Error(`flush statement shape: ${values} values but ${slots.length} parameters in ${compiled.sql.slice(0, 200)}`);
+  // Every value has its parameter (a value may have several: a key in each CASE and the WHERE).
+  const used = new Uint8Array(values);
+  for (const slot of slots) used[slot] = 1;
+  if (used.includes(0)) throw new Error(`flush statement shape: a value has no parameter in ${compiled.sql.slice(0, 200)}`);
   return new Shape(compiled.sql, returning && returning.length > 0 ? resultColumnsOf(returning, dialect) : undefined, slots);
 }
 
@@ -72,7 +75,21 @@ function cachedShape(dialect: SqlDialect, key: string, make: () => Shape): Shape
   return shape;
 }
 
-function tableKey(table: AnyTable): string {
+/**
+ * A shape of any statement: `make` builds its node with `marker(i)` where value i goes;
+ * `cacheKey` must tell apart everything the node depends on.
+ */
+export function shapeOf(
+  dialect: SqlDialect,
+  cacheKey: string,
+  values: number,
+  make: (marker: (i: number) => ExprNode) => unknown,
+  returning?: readonly AnyColumn[],
+): Shape {
+  return cachedShape(dialect, `x\u0000${cacheKey}`, () => build(dialect, make(marker), values, returning));
+}
+
+export function tableKey(table: AnyTable): string {
   return `${table.$schema ?? ''}.${table.$name}`;
 }
 
@@ -113,11 +130,6 @@ export function updateRowShape(dialect: SqlDialect, table: AnyTable, set: readon
 /** A raw node from fixed SQL text and nodes: `raw(['(', ', ', ')'], [a, b])`. */
 export function raw(strings: readonly string[], values: readonly ExprNode[]): RawNode {
   return node({ kind: 'raw', strings: Object.freeze([...strings]), values: Object.freeze([...values]) });
-}
-
-/** Nodes joined by a separator, as one raw node. */
-export function joined(items: readonly ExprNode[], separator = ', '): RawNode {
-  return raw(['', ...items.slice(1).map(() => separator), ''], items);
 }
 
 /** A quoted (possibly qualified) identifier. */

@@ -21,14 +21,25 @@ export async function persistUpdates(ctx: FlushContext, meta: EntityMetadata, ch
   // Columns every update of this entity sets: @UpdatedAt and @Version.
   const automatic = columns.map((c, i) => (c.updatedAt || i === versionSlot ? i : -1)).filter((i) => i >= 0);
   const groups = new Map<string, { slots: number[]; rows: UpdateRow[] }>();
+  // Consecutive changes usually name the same columns: reuse the last one's slots and group.
+  let lastColumns: UpdateChange['columns'] | undefined;
+  let last: { explicit: number[]; ordered: number[]; group: { slots: number[]; rows: UpdateRow[] } } | undefined;
   for (const change of changes) {
     if (change.columns.length === 0) continue;
     const before = change.state.snapshot;
     if (before === undefined) {
       throw new InvalidArgumentError(`${change.state}: an update needs the values the row was loaded with (its snapshot); the instance has none.`);
     }
-    const explicit = change.columns.map((c) => slotOf.get(c.name)!);
-    const ordered = automatic.length === 0 && explicit.length === 1 ? explicit : [...new Set([...explicit, ...automatic])].sort((a, b) => a - b);
+    if (last === undefined || !sameColumns(lastColumns!, change.columns)) {
+      const explicit = change.columns.map((c) => slotOf.get(c.name)!);
+      const ordered = automatic.length === 0 && explicit.length === 1 ? explicit : [...new Set([...explicit, ...automatic])].sort((a, b) => a - b);
+      const signature = ordered.join(',');
+      let group = groups.get(signature);
+      if (!group) groups.set(signature, (group = { slots: ordered, rows: [] }));
+      last = { explicit, ordered, group };
+      lastColumns = change.columns;
+    }
+    const { explicit, ordered, group } = last;
     const values = before.slice();
     const set = new Array<unknown>(ordered.length);
     for (let k = 0; k < ordered.length; k++) {
@@ -42,15 +53,19 @@ export async function persistUpdates(ctx: FlushContext, meta: EntityMetadata, ch
     const key = pk.map((s) => before[s]);
     const version = versionSlot >= 0 ? before[versionSlot] : undefined;
     const row: UpdateRow = versionSlot >= 0 ? { set, key, version, newVersion: values[versionSlot] } : { set, key };
-    ctx.updated.set(change.instance, { state: change.state, instance: change.instance, meta, values, before });
-    const signature = ordered.join(',');
-    let group = groups.get(signature);
-    if (!group) groups.set(signature, (group = { slots: ordered, rows: [] }));
+    ctx.updated.push({ state: change.state, instance: change.instance, meta, values, before, slots: ordered, key: undefined });
     group.rows.push(row);
   }
   for (const { slots, rows } of groups.values()) {
     await updateRows(ctx, { meta, set: slots.map((s) => columns[s]!), version: versionSlot >= 0 ? columns[versionSlot] : undefined, rows, check: true });
   }
+}
+
+function sameColumns(a: UpdateChange['columns'], b: UpdateChange['columns']): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const slotMaps = new WeakMap<EntityMetadata, Map<string, number>>();
@@ -77,7 +92,7 @@ export async function persistPostUpdates(ctx: FlushContext, meta: EntityMetadata
   const byRelation = new Map<PostUpdateChange['relation'], { nullify: boolean; rows: UpdateRow[] }[]>();
   for (const change of changes) {
     const slots = foreignKeySlots(meta, change.relation);
-    const inserted = ctx.inserted.get(change.instance);
+    const inserted = ctx.insertedRow(change.instance, meta);
     const source = inserted?.values ?? change.state.snapshot;
     if (source === undefined) throw new InvalidArgumentError(`${change.state}: a post-update needs the row's key; the instance has none.`);
     const key = pk.map((s) => source[s]);

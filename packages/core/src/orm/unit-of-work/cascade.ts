@@ -1,0 +1,174 @@
+import { NotLoadedError } from '../../errors/errors';
+import { type InstanceState, stateOf } from '../identity/instance-state';
+import type { EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
+import { Collection } from '../relations/collection';
+import { Ref } from '../relations/ref';
+import { readToOne, type ToOneAccess, toOneAccess } from './tracking/to-one';
+import type { UnitOfWork } from './unit-of-work';
+
+/**
+ * Cascades along relationships, per their `cascade` option:
+ * - `save` (the default): adding an object adds the new objects it reaches — children in its
+ *   loaded collections, parents in its to-one relationships, and so on from them. Objects
+ *   attached later follow as they are attached (relationship sync), and once more before each
+ *   flush from the pending objects.
+ * - `delete`: deleting an object deletes its children (loaded, or loaded for the purpose in
+ *   one statement per relationship and level), and so on from them, at flush.
+ * - `delete-orphan`: a child removed from its parent's collection (or whose to-one was set to
+ *   null) is deleted at flush, unless it found another parent meanwhile.
+ */
+
+/** Loads the children of persistent parents through a one-to-many (or inverse one-to-one) relationship. */
+export type ChildLoader = (relation: RelationProperty, parents: readonly object[]) => Promise<object[]>;
+
+type Row = Record<string, unknown>;
+
+/** Per class, the relationships that cascade `save`: owning to-ones (read from storage) and the others. */
+interface SavePlan {
+  readonly toOne: readonly ToOneAccess[];
+  readonly others: readonly RelationProperty[];
+}
+
+const savePlans = new WeakMap<EntityMetadata, SavePlan>();
+
+function savePlanOf(meta: EntityMetadata): SavePlan {
+  let plan = savePlans.get(meta);
+  if (plan === undefined) {
+    const saving = meta.relations.filter((r) => r.cascade.has('save'));
+    plan = { toOne: saving.filter((r) => r.joinColumns.length > 0).map((r) => toOneAccess(meta, r)), others: saving.filter((r) => r.joinColumns.length === 0) };
+    savePlans.set(meta, plan);
+  }
+  return plan;
+}
+
+/** The objects an instance reaches through relationships cascading `save`, as far as they are in memory (no Ref is made). */
+function reachable(instance: object, meta: EntityMetadata, out: object[]): void {
+  const plan = savePlanOf(meta);
+  for (let i = 0; i < plan.toOne.length; i++) {
+    const value = plan.toOne[i]!.stored(instance);
+    if (value instanceof Ref && value.value !== undefined) out.push(value.value);
+  }
+  for (const r of plan.others) {
+    const value = (instance as Row)[r.name];
+    if (value instanceof Collection) {
+      if (value.isLoaded) out.push(...value.items!);
+    } else if (value instanceof Ref) {
+      if (value.value !== undefined) out.push(value.value);
+    } else if (value !== null && typeof value === 'object') out.push(value);
+  }
+}
+
+/**
+ * Add to the session every new object `root` reaches through `save` cascades. Only objects
+ * that join now are walked further: one already in the session was walked when it joined, and
+ * what is attached to it later cascades as it is attached (so adding n children of one parent
+ * costs n, not n²).
+ */
+export function cascadeSaves(uow: UnitOfWork, root: object): void {
+  const stack = [root];
+  const found: object[] = [];
+  while (stack.length > 0) {
+    const instance = stack.pop()!;
+    const state = uow.stateIn(instance);
+    if (state === undefined) continue;
+    found.length = 0;
+    reachable(instance, state.meta, found);
+    for (const target of found) {
+      const s = stateOf(target);
+      if (s !== undefined && s.session === uow.host && (s.status === 'pending' || s.status === 'persistent')) continue;
+      if (uow.join(target)) stack.push(target);
+    }
+  }
+}
+
+/**
+ * Before a flush: orphans that found no new parent become deletes, then deletes cascade
+ * along `delete` relationships (children loaded where their collection is not).
+ */
+export async function resolveDeletes(uow: UnitOfWork, load: ChildLoader): Promise<void> {
+  for (const [child, relation] of uow.orphans) {
+    const state = uow.stateIn(child);
+    if (state === undefined) continue;
+    const parent = readToOne(child, state.meta, relation);
+    if (parent === null || parent === undefined) uow.markDeleted(child, state);
+  }
+  uow.orphans.clear();
+  let frontier = [...uow.deleted];
+  const done = new Set<object>();
+  while (frontier.length > 0) {
+    const next: object[] = [];
+    const byRelation = new Map<RelationProperty, object[]>();
+    for (const instance of frontier) {
+      if (done.has(instance)) continue;
+      done.add(instance);
+      const state = stateOf(instance);
+      if (state === undefined) continue;
+      const children: object[] = [];
+      for (const r of state.meta.relations) {
+        if (!r.cascade.has('delete')) continue;
+        const inMemory = childrenInMemory(instance, state, r);
+        if (inMemory !== undefined) children.push(...inMemory);
+        else if (state.status === 'persistent' || uow.deleted.has(instance)) {
+          let parents = byRelation.get(r);
+          if (parents === undefined) byRelation.set(r, (parents = []));
+          parents.push(instance);
+        }
+      }
+      for (const child of children) deleteChild(uow, child, next);
+    }
+    for (const [relation, parents] of byRelation) {
+      if (relation.relation === 'manyToMany' || relation.joinColumns.length > 0) {
+        throw new NotLoadedError(
+          `${relation.name}: deleting ${parents.length} ${parents[0]!.constructor.name} object(s) cascades to ${relation.target.name} along ${relation.name}, which is not loaded. Load it before deleting.`,
+        );
+      }
+      for (const child of await load(relation, parents)) deleteChild(uow, child, next);
+    }
+    frontier = next;
+  }
+}
+
+function deleteChild(uow: UnitOfWork, child: object, next: object[]): void {
+  const state = uow.stateIn(child);
+  if (state === undefined) return;
+  if (state.status === 'pending') {
+    // A new child of a deleted parent is never inserted; its own children go with it.
+    next.push(child);
+    uow.markDeleted(child, state);
+    return;
+  }
+  if (state.status !== 'persistent' || uow.deleted.has(child)) return;
+  uow.markDeleted(child, state);
+  next.push(child);
+}
+
+/** The children of one relationship, when memory holds them (undefined: they must be loaded). */
+function childrenInMemory(instance: object, state: InstanceState, r: RelationProperty): object[] | undefined {
+  if (r.joinColumns.length > 0) {
+    const value = readToOne(instance, state.meta, r);
+    if (value === null || value === undefined) return [];
+    if (value.value !== undefined) return [value.value];
+    return undefined;
+  }
+  const value = (instance as Row)[r.name];
+  if (value instanceof Collection) return value.isLoaded ? [...value.items!] : undefined;
+  if (value instanceof Ref) return value.isLoaded ? (value.value === undefined ? [] : [value.value]) : undefined;
+  if (value === null) return [];
+  if (value !== undefined && typeof value === 'object') return [value];
+  // A pending object's unset relationship has no rows; a persistent one's is simply not loaded.
+  return state.status === 'pending' ? [] : undefined;
+}
+
+/** `delete` of a pending object: it leaves the session, with the pending children it cascades `delete` to. */
+export function dropPending(uow: UnitOfWork, root: object): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const instance = stack.pop()!;
+    const state = uow.stateIn(instance);
+    if (state === undefined || state.status !== 'pending') continue;
+    const children: object[] = [];
+    for (const r of state.meta.relations) if (r.cascade.has('delete')) children.push(...(childrenInMemory(instance, state, r) ?? []));
+    uow.markDeleted(instance, state);
+    stack.push(...children);
+  }
+}

@@ -1,0 +1,276 @@
+import { InvalidArgumentError } from '../../errors/errors';
+import { identityOf } from '../identity/identity-key';
+import { type InstanceState, stateOf } from '../identity/instance-state';
+import type { EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
+import { registryOf } from '../metadata/registry';
+import { Collection, setCollectionHooks } from '../relations/collection';
+import { describeKey, Ref, setInstanceKeyReader } from '../relations/ref';
+import { rootOf } from './row-links';
+import { adoptOwnValues, installAccessors, setToOneWriter } from './tracking/accessors';
+import { type ChangeTracker, trackerOf } from './tracking/change-tracker';
+import { readToOne, toOneAccess } from './tracking/to-one';
+
+/**
+ * Both sides of a relationship kept in step in memory, as the application changes one:
+ * `post.author = user` (or `ref(User, 1)`) also moves the post into `user.posts` when that
+ * collection is loaded (and out of the previous author's); `user.posts.add(post)` sets
+ * `post.author`; many-to-many collections update each other and record the association rows.
+ * The unit of work hears of each change (foreign keys to write, links, orphans, new objects to
+ * cascade into the session).
+ */
+
+type Row = Record<string, unknown>;
+
+/** The metadata of an entity instance (its session state's, or its class's); undefined for a non-entity. */
+export function metaOfInstance(instance: object): EntityMetadata | undefined {
+  const state = stateOf(instance);
+  if (state !== undefined) return state.meta;
+  const cls = (instance as { constructor?: Function }).constructor;
+  return typeof cls === 'function' ? registryOf(cls)?.find(cls) : undefined;
+}
+
+/** An instance's primary-key value (an object of the key properties for a composite key); undefined while incomplete. */
+export function keyOfInstance(instance: object, meta = metaOfInstance(instance)): unknown {
+  if (meta === undefined) return undefined;
+  const pk = meta.primaryKey;
+  if (pk.length === 1) {
+    const v = (instance as Row)[pk[0]!.name];
+    return v === null ? undefined : v;
+  }
+  const key: Row = {};
+  for (const c of pk) {
+    const v = (instance as Row)[c.name];
+    if (v === undefined || v === null) return undefined;
+    key[c.name] = v;
+  }
+  return key;
+}
+
+setInstanceKeyReader((entity) => keyOfInstance(entity));
+
+/**
+ * Make sure an instance's class has its accessors and the instance keeps its values in its
+ * storage (objects made before the class was first used, or with own fields). Relationship
+ * changes may meet classes no session has seen yet.
+ */
+function tracked(instance: object, meta: EntityMetadata): void {
+  installAccessors(meta);
+  adoptOwnValues(instance, meta);
+}
+
+/** A to-one key (single value or key object) as primary-key values in key order; undefined when incomplete. */
+function keyParts(target: EntityMetadata, key: unknown): unknown[] | undefined {
+  if (key === undefined || key === null) return undefined;
+  const pk = target.primaryKey;
+  if (pk.length === 1) return [key];
+  const parts = pk.map((c) => (key as Row)[c.name]);
+  return parts.some((p) => p === undefined || p === null) ? undefined : parts;
+}
+
+/** The object a to-one value designates: the Ref's entity, else the session's object with that key. */
+function targetOf(value: Ref<object, unknown> | null | undefined, relation: RelationProperty, tracker: ChangeTracker | undefined): object | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value.value !== undefined) return value.value;
+  if (tracker === undefined) return undefined;
+  const parts = keyParts(relation.target, value.key);
+  return parts === undefined ? undefined : tracker.lookup(rootOf(relation.target), identityOf(parts));
+}
+
+/** Whether two to-one values designate the same row (or the same new object). */
+function sameTarget(a: Ref<object, unknown> | null | undefined, b: Ref<object, unknown> | null | undefined, relation: RelationProperty): boolean {
+  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  if (a.value !== undefined && a.value === b.value) return true;
+  const ka = keyParts(relation.target, a.value !== undefined ? keyOfInstance(a.value) : a.key);
+  const kb = keyParts(relation.target, b.value !== undefined ? keyOfInstance(b.value) : b.key);
+  return ka !== undefined && kb !== undefined && identityOf(ka) === identityOf(kb);
+}
+
+/** What may be assigned to a to-one relationship, as a Ref bound to it (or null). */
+function normalize(owner: object, relation: RelationProperty, value: unknown, tracker: ChangeTracker | undefined): Ref<object, unknown> | null {
+  if (value === null || value === undefined) return null;
+  const target = relation.target;
+  const where = `${owner.constructor.name}.${relation.name}`;
+  if (value instanceof Ref) {
+    if (value.entity !== target.class && !(value.entity.prototype instanceof target.class)) {
+      throw new InvalidArgumentError(`${where} is a relationship to ${target.name}; got a Ref to ${value.entity.name}.`);
+    }
+    let ref = value as Ref<object, unknown>;
+    const site = ref.site;
+    if (site !== undefined && (site.owner !== owner || site.property !== relation.name)) {
+      // A Ref belongs to one relationship: assigning another object's makes a copy.
+      ref = new Ref<object, unknown>(ref.entity, ref.key, ref.value);
+    }
+    if (ref.value === undefined && tracker !== undefined) {
+      const held = targetOf(ref, relation, tracker);
+      if (held !== undefined && held instanceof ref.entity) ref.resolve(held);
+    }
+    return ref.bind(owner, relation.name);
+  }
+  if (typeof value === 'object' && value instanceof target.class) {
+    return new Ref<object, unknown>(value.constructor as typeof target.class, keyOfInstance(value), value).bind(owner, relation.name);
+  }
+  const got = typeof value === 'object' ? (value.constructor?.name ?? 'object') : `${typeof value} ${describeKey(value)}`;
+  throw new InvalidArgumentError(`${where}: assign a ${target.name}, a Ref to one (ref(${target.name}, id)), or null; got ${got}.`);
+}
+
+function inSession(state: InstanceState | undefined): boolean {
+  const status = state?.status;
+  return status === 'pending' || status === 'persistent';
+}
+
+/**
+ * `owner[relation] = value` for an owning to-one relationship: store it, keep the inverse side
+ * in step, and tell the unit of work (foreign key changed, orphan, object to cascade).
+ */
+export function assignToOne(owner: object, meta: EntityMetadata, relation: RelationProperty, value: unknown): void {
+  const state = stateOf(owner);
+  const tracker = inSession(state) ? trackerOf(state) : undefined;
+  const next = normalize(owner, relation, value, tracker);
+  const access = toOneAccess(meta, relation);
+  const previous = access.read(owner);
+  access.write(owner, next);
+  if (sameTarget(previous, next, relation)) return;
+  if (tracker !== undefined && state!.status === 'persistent') tracker.relationChanged(owner, state!, relation);
+  const before = targetOf(previous, relation, tracker);
+  const after = targetOf(next, relation, tracker);
+  backPopulate(owner, relation, before, after);
+  if (tracker === undefined) return;
+  if (previous !== null && previous !== undefined && relation.inverse?.cascade.has('delete-orphan')) tracker.orphaned(owner, relation);
+  if (after !== undefined && relation.cascade.has('save')) tracker.cascadeAdd(after);
+}
+
+/** The inverse side of an owning to-one follows: the parent's collection, or an inverse one-to-one. */
+function backPopulate(owner: object, relation: RelationProperty, before: object | undefined, after: object | undefined): void {
+  const inverse = relation.inverse;
+  if (inverse === undefined) return;
+  if (inverse.relation === 'oneToMany') {
+    if (before !== undefined && before !== after) {
+      const c = (before as Row)[inverse.name];
+      if (c instanceof Collection && c.isLoaded && c.items!.includes(owner)) {
+        trackerOf(stateOf(before))?.collectionChanging(c);
+        c.dropItem(owner);
+      }
+    }
+    if (after !== undefined) {
+      const c = (after as Row)[inverse.name];
+      if (c instanceof Collection && c.isLoaded && !c.items!.includes(owner)) {
+        trackerOf(stateOf(after))?.collectionChanging(c);
+        c.pushItem(owner);
+      }
+    }
+    return;
+  }
+  // An inverse one-to-one (mappedBy): a plain property of the target.
+  if (before !== undefined && before !== after) {
+    const back = (before as Row)[inverse.name];
+    if (back instanceof Ref && back.value === owner) (before as Row)[inverse.name] = null;
+  }
+  if (after !== undefined) {
+    (after as Row)[inverse.name] = new Ref<object, unknown>(owner.constructor as typeof relation.target.class, keyOfInstance(owner), owner).bind(after, inverse.name);
+  }
+}
+
+/** The relationship a Collection holds, binding it to its property when it was created by a field initializer. */
+function relationOf(collection: Collection<object>): { meta: EntityMetadata; relation: RelationProperty } | undefined {
+  const owner = collection.owner;
+  const meta = metaOfInstance(owner);
+  if (meta === undefined) return undefined;
+  let name = collection.site?.property;
+  if (name === undefined) {
+    name = meta.relations.find((r) => (r.relation === 'oneToMany' || r.relation === 'manyToMany') && (owner as Row)[r.name] === collection)?.name;
+    if (name === undefined) return undefined;
+    collection.bind(name);
+  }
+  const relation = meta.relations.find((r) => r.name === name);
+  return relation === undefined ? undefined : { meta, relation };
+}
+
+function checkItem(meta: EntityMetadata, relation: RelationProperty, item: object): EntityMetadata {
+  const itemMeta = item !== null && typeof item === 'object' && item instanceof relation.target.class ? metaOfInstance(item) : undefined;
+  if (itemMeta === undefined) {
+    const got = item === null || typeof item !== 'object' ? String(item) : (item as object).constructor?.name ?? 'object';
+    throw new InvalidArgumentError(`${meta.name}.${relation.name} holds ${relation.target.name} entities; got ${got}.`);
+  }
+  return itemMeta;
+}
+
+/** The owning side of a many-to-many change, as (relation, owner, target). */
+function owning(relation: RelationProperty, owner: object, item: object): [RelationProperty, object, object] | undefined {
+  if (relation.owner) return [relation, owner, item];
+  return relation.inverse === undefined ? undefined : [relation.inverse, item, owner];
+}
+
+function added(collection: Collection<object>, item: object): void {
+  const found = relationOf(collection);
+  if (found === undefined) return;
+  const { meta, relation } = found;
+  const owner = collection.owner;
+  const itemMeta = checkItem(meta, relation, item);
+  tracked(item, itemMeta);
+  const ownerState = stateOf(owner);
+  const tracker = inSession(ownerState) ? trackerOf(ownerState) : undefined;
+  if (relation.relation === 'oneToMany') {
+    const inverse = relation.inverse;
+    if (inverse !== undefined) assignToOne(item, itemMeta, inverse, owner);
+  } else {
+    const back = relation.inverse === undefined ? undefined : (item as Row)[relation.inverse.name];
+    if (back instanceof Collection && back.isLoaded && !back.items!.includes(owner)) {
+      trackerOf(stateOf(item))?.collectionChanging(back);
+      back.pushItem(owner);
+    }
+    const link = owning(relation, owner, item);
+    if (tracker !== undefined && link !== undefined) tracker.association(link[0], link[1], link[2], 'link');
+  }
+  if (tracker !== undefined && relation.cascade.has('save')) tracker.cascadeAdd(item);
+}
+
+function removed(collection: Collection<object>, item: object): void {
+  const found = relationOf(collection);
+  if (found === undefined) return;
+  const { meta, relation } = found;
+  const owner = collection.owner;
+  const itemMeta = checkItem(meta, relation, item);
+  tracked(item, itemMeta);
+  const ownerState = stateOf(owner);
+  const tracker = inSession(ownerState) ? trackerOf(ownerState) : undefined;
+  if (relation.relation === 'oneToMany') {
+    const inverse = relation.inverse;
+    if (inverse === undefined) return;
+    const current = readToOne(item, itemMeta, inverse);
+    if (current !== null && current !== undefined && (current.value === owner || targetOf(current, inverse, tracker) === owner)) {
+      assignToOne(item, itemMeta, inverse, null);
+    } else if (tracker !== undefined && relation.cascade.has('delete-orphan')) tracker.orphaned(item, inverse);
+    return;
+  }
+  const back = relation.inverse === undefined ? undefined : (item as Row)[relation.inverse.name];
+  if (back instanceof Collection && back.isLoaded && back.items!.includes(owner)) {
+    trackerOf(stateOf(item))?.collectionChanging(back);
+    back.dropItem(owner);
+  }
+  const link = owning(relation, owner, item);
+  if (tracker !== undefined && link !== undefined) tracker.association(link[0], link[1], link[2], 'unlink');
+}
+
+setCollectionHooks({
+  changing(collection) {
+    const state = stateOf(collection.owner);
+    if (state?.status === 'persistent') trackerOf(state)?.collectionChanging(collection);
+  },
+  added,
+  removed,
+  addsUnloaded(collection) {
+    return relationOf(collection)?.relation.relation === 'oneToMany';
+  },
+  created(owner) {
+    let meta: EntityMetadata | undefined;
+    try {
+      meta = metaOfInstance(owner);
+    } catch {
+      // The registry cannot configure yet (entity modules still loading): the session sets the class up later.
+      return;
+    }
+    if (meta !== undefined) installAccessors(meta);
+  },
+});
+
+setToOneWriter(assignToOne);

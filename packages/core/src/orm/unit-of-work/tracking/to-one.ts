@@ -1,0 +1,88 @@
+import type { EntityMetadata, RelationProperty } from '../../metadata/entity-metadata';
+import { Ref } from '../../relations/ref';
+import { foreignKeyRelations, foreignKeySlots } from '../row-links';
+import { storageOf } from './storage';
+
+/**
+ * The values of owning to-one relationships (`post.author`), kept in the instance's storage:
+ * a Ref (or null) once assigned or first read; until then derived from the foreign-key values
+ * the row was loaded with, so hydration creates no Ref for a relationship nobody reads.
+ * Each relationship's access is compiled once per class (storage, slots and position bound).
+ */
+export interface ToOneAccess {
+  /** The current value: stored, else made from the loaded foreign key (null when NULL); undefined when never set. */
+  read(owner: object): Ref<object, unknown> | null | undefined;
+  /** The stored value, without making a Ref (undefined when not made yet). */
+  stored(owner: object): Ref<object, unknown> | null | undefined;
+  /** Store a value (a bound Ref, or null) without any bookkeeping. */
+  write(owner: object, value: Ref<object, unknown> | null): void;
+}
+
+const accesses = new WeakMap<EntityMetadata, Map<RelationProperty, ToOneAccess>>();
+
+/** The access to an owning to-one relationship of `meta`'s instances. */
+export function toOneAccess(meta: EntityMetadata, relation: RelationProperty): ToOneAccess {
+  let byRelation = accesses.get(meta);
+  if (byRelation === undefined) accesses.set(meta, (byRelation = new Map()));
+  let access = byRelation.get(relation);
+  if (access === undefined) byRelation.set(relation, (access = makeAccess(meta, relation)));
+  return access;
+}
+
+function makeAccess(meta: EntityMetadata, relation: RelationProperty): ToOneAccess {
+  const storage = storageOf(meta);
+  const count = foreignKeyRelations(meta).length;
+  const index = foreignKeyRelations(meta).indexOf(relation);
+  if (index < 0) throw new Error(`${meta.name}.${relation.name} is not an owning to-one relationship`);
+  const slots = foreignKeySlots(meta, relation);
+  const target = relation.target.class;
+  const name = relation.name;
+  const pk = relation.target.primaryKey.map((c) => c.name);
+  const single = slots.length === 1 ? slots[0]! : -1;
+  const keyOf = (values: unknown[]): unknown => {
+    if (single >= 0) return values[single];
+    const parts: Record<string, unknown> = {};
+    for (let i = 0; i < slots.length; i++) {
+      const v = values[slots[i]!];
+      if (v === undefined || v === null) return v;
+      parts[pk[i]!] = v;
+    }
+    return parts;
+  };
+  // One owning to-one relationship (the common case): its value is kept as is, no array.
+  const stored =
+    count === 1
+      ? (owner: object): unknown => storage.refs(owner)
+      : (owner: object): unknown => (storage.refs(owner) as unknown[] | undefined)?.[index];
+  const write =
+    count === 1
+      ? (owner: object, value: Ref<object, unknown> | null): void => storage.setRefs(owner, value)
+      : (owner: object, value: Ref<object, unknown> | null): void => {
+          let refs = storage.refs(owner) as unknown[] | undefined;
+          if (refs === undefined) {
+            refs = new Array<unknown>(count);
+            storage.setRefs(owner, refs);
+          }
+          refs[index] = value;
+        };
+  return {
+    read(owner) {
+      const current = stored(owner);
+      if (current !== undefined) return current as Ref<object, unknown> | null;
+      const values = storage.values(owner);
+      if (values === undefined) return undefined;
+      const key = keyOf(values);
+      if (key === undefined) return undefined;
+      const value = key === null ? null : new Ref<object, unknown>(target, key).bind(owner, name);
+      write(owner, value);
+      return value;
+    },
+    stored: (owner) => stored(owner) as Ref<object, unknown> | null | undefined,
+    write,
+  };
+}
+
+/** `toOneAccess(meta, relation).read(owner)`. */
+export function readToOne(owner: object, meta: EntityMetadata, relation: RelationProperty): Ref<object, unknown> | null | undefined {
+  return toOneAccess(meta, relation).read(owner);
+}

@@ -1,0 +1,455 @@
+import type { Transaction } from '../../engine/transaction';
+import { InvalidArgumentError } from '../../errors/errors';
+import type { SqlDialect } from '../../sql/dialect';
+import type { IdentityKey } from '../identity/identity-key';
+import type { IdentityMap } from '../identity/identity-map';
+import { attachState, InstanceState, type SessionLink, stateOf } from '../identity/instance-state';
+import type { EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
+import { Collection } from '../relations/collection';
+import { Ref } from '../relations/ref';
+import { cascadeSaves, type ChildLoader, dropPending, resolveDeletes } from './cascade';
+import { computeChangeSet, isClean } from './change-set-computer';
+import { commitOrder } from './commit-order';
+import { executeFlush } from './flush-executor';
+import { applyOutcome, Epoch } from './flush-journal';
+import { metaOfInstance } from './relationship-sync';
+import { foreignKeyRelations } from './row-links';
+import { adoptOwnValues, installAccessors } from './tracking/accessors';
+import type { ChangeTracker } from './tracking/change-tracker';
+import { serializeJson } from './tracking/equality';
+import { storageOf } from './tracking/storage';
+import { toOneAccess } from './tracking/to-one';
+
+/**
+ * The session's writer: which objects are new, changed and deleted, recorded as the
+ * application makes the changes (accessors, Collections and relationship sync report here),
+ * and the flush that writes them: cascades resolved, a change set computed from the recorded
+ * objects only, ordered and executed by the flush machinery, its outcome applied and journaled
+ * (see flush-journal.ts) so a rollback can take it back.
+ *
+ * A failed flush rolls its transaction back (the session does) and changes nothing here:
+ * pending objects stay pending without keys, dirty ones dirty; the failure is kept and the
+ * session refuses work until `rollback()`.
+ *
+ * JSON values changed in place, a documented choice: a read of a JSON property of a persistent
+ * object (through its accessor, or `toObject`) puts it on a watch list with the value's
+ * serialization as first seen; every flush re-serializes the watched values and writes those
+ * that differ. The list lives until the transaction ends, so a reference kept across an
+ * autoflush is still watched; its cost is one serialization per watched value per flush, paid
+ * only by objects whose JSON was read. `JSON.stringify(entity)` does not watch.
+ */
+
+/** What the unit of work needs from its session. */
+export interface WriterHost extends SessionLink {
+  readonly identityMap: IdentityMap;
+  readonly dialect: SqlDialect;
+  /** Raise unless the session may write (open, not read-only). */
+  assertWritable(what: string): void;
+  /** The transaction to flush in (begun when there is none). */
+  transactionForFlush(): Promise<Transaction>;
+  /** A flush failed: roll back its transaction (the session keeps the failure). */
+  rollbackAfterFailure(error: unknown): Promise<void>;
+  /** Rows of the children of deleted parents, for delete cascades (no autoflush). */
+  readonly loadChildren: ChildLoader;
+}
+
+/** A persistent object with recorded writes: column slots and to-one relationships (checked against the snapshot at flush). */
+export interface DirtyEntry {
+  readonly state: InstanceState;
+  readonly slots: number[];
+  readonly relations: RelationProperty[];
+  /** The flush generation of the last write (writes made while a flush runs are newer than it). */
+  written: number;
+}
+
+/** A persistent object whose JSON values were read: their serialization when first read (by column slot). */
+export interface JsonWatch {
+  readonly state: InstanceState;
+  baselines: (string | undefined)[];
+}
+
+type Links = Map<RelationProperty, Map<object, Map<object, 'link' | 'unlink'>>>;
+
+export class UnitOfWork implements ChangeTracker {
+  /** New objects, in the order they joined. */
+  readonly pending = new Set<object>();
+  readonly dirty = new Map<object, DirtyEntry>();
+  /** Persistent objects to delete at the next flush. */
+  readonly deleted = new Set<object>();
+  readonly json = new Map<object, JsonWatch>();
+  /** Many-to-many links to write, on the owning side: relation → owner → target → link or unlink. */
+  readonly associations: Links = new Map();
+  /** Delete-orphan candidates: child → the to-one relationship through which it left its parent. */
+  readonly orphans = new Map<object, RelationProperty>();
+  epoch = new Epoch();
+  /** The error of a failed flush, until the session rolls back. */
+  failure: unknown = undefined;
+  private running: Promise<void> | undefined = undefined;
+  /** Counts flushes: an entry written before the current flush began has an older generation. */
+  private generation = 0;
+
+  constructor(readonly host: WriterHost) {}
+
+  /** Anything a flush may have to write. */
+  get hasChanges(): boolean {
+    return this.pending.size !== 0 || this.dirty.size !== 0 || this.deleted.size !== 0 || this.json.size !== 0 || this.associations.size !== 0 || this.orphans.size !== 0;
+  }
+
+  /** The state of an instance of this session. */
+  stateIn(instance: object): InstanceState | undefined {
+    const state = stateOf(instance);
+    return state !== undefined && state.session === this.host ? state : undefined;
+  }
+
+  // ---- adding and deleting ----
+
+  /** `session.add`: a new object becomes pending (with what it reaches through `save` cascades). */
+  add(instance: object): void {
+    const meta = entityMeta(instance, 'add');
+    const state = stateOf(instance);
+    if (state !== undefined && state.session === this.host && !this.host.isClosed) {
+      if (state.status === 'pending' || state.status === 'persistent') {
+        if (this.deleted.delete(instance)) this.unpinIfClean(instance, state);
+        cascadeSaves(this, instance);
+        return;
+      }
+      if (state.status === 'deleted') {
+        throw new InvalidArgumentError(`add(): ${state} was deleted in this transaction; commit first, then add a new object (or roll back to keep it).`);
+      }
+    }
+    if (state !== undefined && state.session !== undefined && !state.session.isClosed && state.session !== this.host && state.status !== 'detached') {
+      throw new InvalidArgumentError(`add(): ${state} belongs to another open session; expunge it there first, or merge() it into this one.`);
+    }
+    this.joinAs(instance, meta, state);
+    cascadeSaves(this, instance);
+  }
+
+  /** An object reached by a `save` cascade joins (without cascading further: the caller walks on); false if it cannot. */
+  join(instance: object): boolean {
+    const meta = metaOfInstance(instance);
+    if (meta === undefined) return false;
+    const state = stateOf(instance);
+    if (state !== undefined && state.session !== undefined && !state.session.isClosed && state.session !== this.host && state.status !== 'detached') {
+      throw new InvalidArgumentError(`A save cascade reaches ${state}, which belongs to another open session; expunge it there first, or merge() it.`);
+    }
+    this.joinAs(instance, meta, state);
+    return true;
+  }
+
+  private joinAs(instance: object, meta: EntityMetadata, state: InstanceState | undefined): void {
+    if (state !== undefined && state.key !== undefined && state.snapshot !== undefined && state.status !== 'transient') this.reattach(instance, state);
+    else this.addNew(instance, meta);
+  }
+
+  /** A transient object joins as pending. */
+  addNew(instance: object, meta: EntityMetadata): void {
+    installAccessors(meta);
+    adoptOwnValues(instance, meta);
+    const toMany = toManyOf(meta);
+    for (let i = 0; i < toMany.length; i++) {
+      const name = toMany[i]!;
+      const value = (instance as Record<string, unknown>)[name];
+      if (value instanceof Collection) value.bind(name);
+      else if (value === undefined || value === null) (instance as Record<string, unknown>)[name] = new Collection(instance).bind(name);
+    }
+    const state = new InstanceState(meta, undefined, undefined, 'pending');
+    state.session = this.host;
+    attachState(instance, state);
+    this.pending.add(instance);
+  }
+
+  /** A detached object (loaded by a session since closed, or expunged) becomes persistent here again. */
+  private reattach(instance: object, state: InstanceState): void {
+    const held = this.host.identityMap.lookup(state.meta.inheritance?.root ?? state.meta, state.key!);
+    if (held !== undefined && held !== instance) {
+      throw new InvalidArgumentError(`add(): this session already holds ${state}; merge() the detached copy instead.`);
+    }
+    installAccessors(state.meta);
+    adoptOwnValues(instance, state.meta);
+    state.session = this.host;
+    state.status = 'persistent';
+    state.expired = false;
+    this.host.identityMap.put(instance, state);
+    // Changes made while detached were not recorded: compare once.
+    const values = storageOf(state.meta).values(instance);
+    state.meta.columns.forEach((c, slot) => {
+      if (c.instance && values !== undefined && values !== state.snapshot) this.columnChanged(instance, state, slot);
+    });
+    for (const r of foreignKeyRelations(state.meta)) {
+      if (toOneAccess(state.meta, r).stored(instance) !== undefined) this.relationChanged(instance, state, r);
+    }
+  }
+
+  /** `session.delete`: persistent objects are deleted at the next flush (cascades then); pending ones just leave. */
+  delete(instance: object): void {
+    entityMeta(instance, 'delete');
+    const state = this.stateIn(instance);
+    if (state === undefined || (state.status !== 'pending' && state.status !== 'persistent')) {
+      const what = state === undefined ? `a ${instance.constructor.name} this session does not hold` : `${state} (${state.status})`;
+      throw new InvalidArgumentError(`delete(): ${what}; only objects of this session can be deleted.`);
+    }
+    if (state.status === 'pending') dropPending(this, instance);
+    else this.markDeleted(instance, state);
+  }
+
+  /** Delete (persistent) or drop (pending) an object; used by delete, cascades and orphans. */
+  markDeleted(instance: object, state: InstanceState): void {
+    if (state.status === 'pending') {
+      this.pending.delete(instance);
+      state.status = 'transient';
+      state.session = undefined;
+      return;
+    }
+    if (state.status !== 'persistent' || this.deleted.has(instance)) return;
+    this.deleted.add(instance);
+    this.host.identityMap.pin(instance, state);
+  }
+
+  /** Remove an object from the sets (expunge, refresh, deleted rows). */
+  forget(instance: object): void {
+    this.pending.delete(instance);
+    this.deleted.delete(instance);
+    this.dirty.delete(instance);
+    this.json.delete(instance);
+    this.orphans.delete(instance);
+  }
+
+  /** An object's recorded writes are dropped (refresh, expire): its values are about to be reloaded. */
+  discardWrites(instance: object, state: InstanceState): void {
+    this.dirty.delete(instance);
+    this.json.delete(instance);
+    this.unpinIfClean(instance, state);
+  }
+
+  // ---- ChangeTracker ----
+
+  columnChanged(instance: object, state: InstanceState, slot: number): void {
+    if (state.status !== 'persistent') return;
+    const entry = this.entryOf(instance, state);
+    entry.written = this.generation;
+    if (!entry.slots.includes(slot)) entry.slots.push(slot);
+  }
+
+  relationChanged(instance: object, state: InstanceState, relation: RelationProperty): void {
+    if (state.status !== 'persistent') return;
+    const entry = this.entryOf(instance, state);
+    entry.written = this.generation;
+    if (!entry.relations.includes(relation)) entry.relations.push(relation);
+  }
+
+  jsonRead(instance: object, state: InstanceState, slot: number): void {
+    if (state.status !== 'persistent') return;
+    let watch = this.json.get(instance);
+    if (watch === undefined) {
+      watch = { state, baselines: [] };
+      this.json.set(instance, watch);
+    }
+    if (watch.baselines[slot] === undefined) {
+      // Serialized as loaded (or last flushed): an in-place change shows as a different text at flush.
+      const snapshot = state.snapshot;
+      watch.baselines[slot] = serializeJson(snapshot === undefined ? storageOf(state.meta).values(instance)?.[slot] : snapshot[slot]);
+    }
+  }
+
+  /** Whether `meta` has JSON columns (watched for in-place changes). */
+  hasJson(meta: EntityMetadata): boolean {
+    return jsonSlotsOf(meta).length !== 0;
+  }
+
+  /** Watch the JSON columns of a just-inserted object (the application may still hold and change its values). */
+  watchJson(instance: object, state: InstanceState): void {
+    const slots = jsonSlotsOf(state.meta);
+    for (let i = 0; i < slots.length; i++) this.jsonRead(instance, state, slots[i]!);
+  }
+
+  association(relation: RelationProperty, owner: object, target: object, kind: 'link' | 'unlink'): void {
+    let byOwner = this.associations.get(relation);
+    if (byOwner === undefined) this.associations.set(relation, (byOwner = new Map()));
+    let byTarget = byOwner.get(owner);
+    if (byTarget === undefined) byOwner.set(owner, (byTarget = new Map()));
+    const recorded = byTarget.get(target);
+    // A link and an unlink of the same pair cancel out.
+    if (recorded !== undefined && recorded !== kind) byTarget.delete(target);
+    else byTarget.set(target, kind);
+    if (byTarget.size === 0) byOwner.delete(owner);
+    if (byOwner.size === 0) this.associations.delete(relation);
+  }
+
+  collectionChanging(collection: Collection<object>): void {
+    const collections = this.epoch.collections;
+    if (!collections.has(collection)) collections.set(collection, collection.items === undefined ? undefined : [...collection.items]);
+  }
+
+  orphaned(child: object, relation: RelationProperty): void {
+    this.orphans.set(child, relation);
+  }
+
+  cascadeAdd(instance: object): void {
+    const state = stateOf(instance);
+    if (state !== undefined && state.session === this.host && (state.status === 'pending' || state.status === 'persistent')) return;
+    this.add(instance);
+  }
+
+  lookup(root: EntityMetadata, key: IdentityKey): object | undefined {
+    return this.host.identityMap.lookup(root, key);
+  }
+
+  private entryOf(instance: object, state: InstanceState): DirtyEntry {
+    let entry = this.dirty.get(instance);
+    if (entry === undefined) {
+      entry = { state, slots: [], relations: [], written: this.generation };
+      this.dirty.set(instance, entry);
+      if (!state.pinned) this.host.identityMap.pin(instance, state);
+    }
+    return entry;
+  }
+
+  private unpinIfClean(instance: object, state: InstanceState): void {
+    if (state.pinned && !this.dirty.has(instance) && !this.deleted.has(instance)) this.host.identityMap.unpin(instance, state);
+  }
+
+  /** A deleted row's object leaves the loaded collections of its parents. */
+  detachFromParents(instance: object, state: InstanceState): void {
+    for (const r of foreignKeyRelations(state.meta)) {
+      const inverse = r.inverse;
+      if (inverse?.relation !== 'oneToMany') continue;
+      const value = toOneAccess(state.meta, r).stored(instance);
+      const parent = value instanceof Ref ? value.value : undefined;
+      const c = parent === undefined ? undefined : (parent as Record<string, unknown>)[inverse.name];
+      if (c instanceof Collection && c.isLoaded && c.items!.includes(instance)) {
+        this.collectionChanging(c);
+        c.dropItem(instance);
+      }
+    }
+  }
+
+  // ---- flushing ----
+
+  /** Write every recorded change in the session's transaction. Concurrent calls run one after another. */
+  flush(): Promise<void> {
+    const prior = this.running;
+    const run = (prior === undefined ? this.flushNow() : prior.catch(() => undefined).then(() => this.flushNow())).finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  /** A flush in progress, if any (commit waits for it). */
+  get flushing(): Promise<void> | undefined {
+    return this.running;
+  }
+
+  private async flushNow(): Promise<void> {
+    if (!this.hasChanges) return;
+    if (this.deleted.size !== 0 || this.orphans.size !== 0) {
+      this.host.assertWritable('flush()');
+      await this.host.transactionForFlush();
+      await resolveDeletes(this, (relation, parents) => this.host.loadChildren(relation, parents));
+    }
+    const started = ++this.generation;
+    const changes = computeChangeSet(this);
+    if (changes.isEmpty) {
+      this.settle();
+      return;
+    }
+    this.host.assertWritable('flush()');
+    const steps = commitOrder(changes);
+    const tx = await this.host.transactionForFlush();
+    let outcome;
+    try {
+      outcome = await executeFlush(this.host.dialect, tx, steps);
+    } catch (error) {
+      this.failure = error;
+      await this.host.rollbackAfterFailure(error);
+      throw error;
+    }
+    const record = applyOutcome(this, outcome);
+    // An updated object not written since the flush began is clean: no need to compare it.
+    for (const { instance, state } of record.updated) {
+      const entry = this.dirty.get(instance);
+      if (entry !== undefined && entry.written < started) {
+        this.dirty.delete(instance);
+        this.unpinIfClean(instance, state);
+      }
+    }
+    this.associations.clear();
+    this.settle();
+  }
+
+  /** Forget what no longer differs from the snapshots (after a flush, or writes set back). */
+  private settle(): void {
+    for (const [instance, entry] of this.dirty) {
+      if (!isClean(instance, entry)) continue;
+      this.dirty.delete(instance);
+      this.unpinIfClean(instance, entry.state);
+    }
+  }
+
+  /** The transaction committed: deleted rows' objects are detached, the journal starts afresh. */
+  afterCommit(expire: boolean): void {
+    for (const record of this.epoch.records) {
+      for (const { state } of record.deleted) {
+        state.status = 'detached';
+        state.session = undefined;
+      }
+    }
+    this.epoch = new Epoch();
+    this.json.clear();
+    if (expire) for (const [, state] of this.host.identityMap.instances()) state.expired = true;
+  }
+
+  /** Whether a flush would write something for this object. */
+  isModified(instance: object): boolean {
+    if (this.pending.has(instance) || this.deleted.has(instance)) return true;
+    const entry = this.dirty.get(instance);
+    if (entry !== undefined && !isClean(instance, entry)) return true;
+    const watch = this.json.get(instance);
+    if (watch === undefined) return false;
+    const values = storageOf(watch.state.meta).values(instance);
+    return watch.baselines.some((b, slot) => b !== undefined && serializeJson(values?.[slot]) !== b);
+  }
+
+  /** Everything forgotten (the session closed). */
+  clear(): void {
+    this.pending.clear();
+    this.dirty.clear();
+    this.deleted.clear();
+    this.json.clear();
+    this.associations.clear();
+    this.orphans.clear();
+    this.epoch = new Epoch();
+    this.failure = undefined;
+  }
+}
+
+const toManyNames = new WeakMap<EntityMetadata, readonly string[]>();
+
+function toManyOf(meta: EntityMetadata): readonly string[] {
+  let names = toManyNames.get(meta);
+  if (names === undefined) {
+    names = meta.relations.filter((r) => r.relation === 'oneToMany' || r.relation === 'manyToMany').map((r) => r.name);
+    toManyNames.set(meta, names);
+  }
+  return names;
+}
+
+const jsonSlots = new WeakMap<EntityMetadata, readonly number[]>();
+
+function jsonSlotsOf(meta: EntityMetadata): readonly number[] {
+  let slots = jsonSlots.get(meta);
+  if (slots === undefined) {
+    slots = meta.columns.flatMap((c, i) => (c.instance && c.type.kind === 'json' ? [i] : []));
+    jsonSlots.set(meta, slots);
+  }
+  return slots;
+}
+
+function entityMeta(instance: object, method: string): EntityMetadata {
+  const meta = instance !== null && typeof instance === 'object' ? metaOfInstance(instance) : undefined;
+  if (meta === undefined) {
+    const what = instance === null || typeof instance !== 'object' ? String(instance) : `a ${(instance as object).constructor?.name ?? 'plain object'}`;
+    throw new InvalidArgumentError(`${method}(): ${what} is not an entity (decorate its class with @Entity()).`);
+  }
+  return meta;
+}

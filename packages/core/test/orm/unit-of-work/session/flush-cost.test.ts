@@ -1,0 +1,46 @@
+import { insert, table } from '@athanor/core';
+import type { Engine } from '@athanor/core';
+import { describeEachDialect } from '@athanor/testing';
+import type { StatementRecorder } from '@athanor/testing';
+import { ENTITIES, Member } from './model';
+
+/**
+ * N1: a flush costs what changed, not what the session holds. 100,000 loaded, unchanged
+ * objects and one changed: the dirty set holds one object and the flush sends one statement.
+ * (The time it takes is measured in tracking/bench/tracking-bench.ts, not asserted here.)
+ */
+
+const ROWS = 100_000;
+
+describeEachDialect('flush cost', (ctx) => {
+  let engine: Engine;
+  let recorder: StatementRecorder;
+
+  beforeAll(async () => {
+    engine = ctx.createEngine();
+    await engine.createAll(ENTITIES);
+    const rows = Array.from({ length: ROWS }, (_, i) => ({ name: `m${i}` }));
+    for (let i = 0; i < ROWS; i += 5_000) await engine.execute(insert(table(Member)).values(rows.slice(i, i + 5_000)));
+    recorder = ctx.recordStatements(engine);
+  }, 120_000);
+
+  test('100,000 loaded unchanged objects and one changed: a dirty set of one, one UPDATE', async () => {
+    await using s = engine.session();
+    const members = await s.find(Member);
+    expect(members).toHaveLength(ROWS);
+    members[54_321]!.name = 'changed';
+    expect(s.dirty).toEqual([members[54_321]]);
+    expect(s.unitOfWork.dirty.size).toBe(1);
+    recorder.clear();
+    await s.flush();
+    expect(recorder.count).toBe(1);
+    expect(recorder.sql[0]).toMatch(/^UPDATE/i);
+    expect(s.dirty).toEqual([]);
+    recorder.clear();
+    await s.commit();
+    expect(recorder.count).toBe(0);
+    // Unchanged, the next flush sends nothing.
+    await s.flush();
+    expect(recorder.count).toBe(0);
+  }, 120_000);
+});

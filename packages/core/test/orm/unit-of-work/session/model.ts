@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { Collection, Column, Entity, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Registry, Version } from '@athanor/core';
+import type { Engine, Ref } from '@athanor/core';
+
+/**
+ * The session-write tests' entities: authors own their posts (cascade all + delete-orphan),
+ * posts own comments (cascade delete) and tags (many-to-many), teams keep members with the
+ * default cascade (save only, nullable key), and documents hold every kind of value the
+ * accessors compare specially (JSON, Date, bytes, bigint).
+ */
+export const registry = new Registry({ name: 'session-write-tests' });
+
+@Entity({ registry, table: 'authors' })
+export class Author {
+  @PrimaryKey() id!: number;
+  @Column({ length: 50, unique: true }) name!: string;
+  @Column({ type: 'integer', nullable: true }) age!: number | null;
+  @Version() version!: number;
+  @OneToMany(() => Post, 'author', { cascade: ['all', 'delete-orphan'] }) posts = new Collection<Post>(this);
+}
+
+@Entity({ registry, table: 'posts' })
+export class Post {
+  @PrimaryKey() id!: number;
+  @Column({ length: 100, unique: true }) title!: string;
+  @Column({ default: 0 }) views!: number;
+  @ManyToOne(() => Author) author!: Ref<Author>;
+  /** No cascade: an editor must be in the session already. */
+  @ManyToOne(() => Author, { nullable: true, cascade: [] }) editor!: Ref<Author> | null;
+  @OneToMany(() => Comment, 'post', { cascade: ['save', 'delete'] }) comments = new Collection<Comment>(this);
+  @ManyToMany(() => Tag) tags = new Collection<Tag>(this);
+}
+
+@Entity({ registry, table: 'comments' })
+export class Comment {
+  @PrimaryKey() id!: number;
+  @Column({ length: 100 }) body!: string;
+  @ManyToOne(() => Post) post!: Ref<Post>;
+}
+
+@Entity({ registry, table: 'tags' })
+export class Tag {
+  @PrimaryKey() id!: number;
+  @Column({ length: 30, unique: true }) name!: string;
+  @ManyToMany(() => Post, { mappedBy: 'tags' }) posts = new Collection<Post>(this);
+}
+
+@Entity({ registry, table: 'teams' })
+export class Team {
+  @PrimaryKey() id!: number;
+  @Column({ length: 30 }) name!: string;
+  @OneToMany(() => Member, 'team') members = new Collection<Member>(this);
+}
+
+@Entity({ registry, table: 'members' })
+export class Member {
+  @PrimaryKey() id!: number;
+  @Column({ length: 30 }) name!: string;
+  @ManyToOne(() => Team, { nullable: true }) team!: Ref<Team> | null;
+}
+
+@Entity({ registry, table: 'documents' })
+export class Doc {
+  @PrimaryKey() id!: number;
+  @Column({ type: 'json', nullable: true }) data!: Record<string, unknown> | null;
+  @Column({ type: 'timestamp', nullable: true }) at!: Date | null;
+  @Column({ type: 'blob', nullable: true }) bytes!: Buffer | null;
+  @Column({ type: 'bigint', nullable: true }) big!: bigint | null;
+  @Column({ length: 30, nullable: true, type: 'varchar' }) note!: string | null;
+}
+
+export const ENTITIES = [Author, Post, Comment, Tag, Team, Member, Doc];
+
+/** Every row gone, children first. */
+export async function emptyAll(engine: Engine): Promise<void> {
+  const core = await import('@athanor/core');
+  const postTags = registry.get(Post).relations.find((r) => r.name === 'tags')!.joinTable!.table;
+  for (const t of [core.table(Comment), postTags, core.table(Post), core.table(Author), core.table(Tag), core.table(Member), core.table(Team), core.table(Doc)]) {
+    await engine.execute(core.deleteFrom(t as import('@athanor/core').AnyTable));
+  }
+}

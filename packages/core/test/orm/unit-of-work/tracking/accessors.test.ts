@@ -1,0 +1,170 @@
+import 'reflect-metadata';
+import { inspect } from 'node:util';
+import { Column, createEngine, Entity, MappingError, PrimaryKey, Registry, stateOf, toObject } from '@athanor/core';
+import type { Engine, Session } from '@athanor/core';
+import { sqliteDialect } from '@athanor/sqlite';
+import { hydratorFor } from '../../../../src/orm/hydration/hydrator';
+import { equalityOf } from '../../../../src/orm/unit-of-work/tracking/equality';
+import { valuesOf } from '../../../../src/orm/unit-of-work/tracking/storage';
+import { Author, Doc, Post, registry } from '../session/model';
+
+/**
+ * Accessors: mapped values live in per-instance storage behind accessors on the prototype;
+ * writes are recorded as they happen. No database: rows are hydrated into a session directly.
+ */
+
+// authors: id, name, age, version — posts: id, title, views, authorId — documents: id, data, at, bytes, big, note
+const authorRow = (id: number, name = `a${id}`): unknown[] => [id, name, 30, 1];
+const postRow = (id: number, authorId: number): unknown[] => [id, `p${id}`, 0, authorId];
+
+describe('accessors', () => {
+  let engine: Engine;
+  let s: Session;
+  beforeAll(() => {
+    engine = createEngine('sqlite::memory:', { dialect: sqliteDialect });
+  });
+  afterAll(() => engine.dispose());
+  beforeEach(() => {
+    s = engine.session();
+  });
+  afterEach(() => s.close());
+
+  const load = <T>(cls: typeof Author | typeof Post | typeof Doc, rows: unknown[][]): T[] => hydratorFor(registry.get(cls)).hydrate(rows, s.target) as T[];
+
+  test('mapped values are accessors on the prototype, not own properties', () => {
+    const [a] = load<Author>(Author, [authorRow(1, 'ann')]);
+    expect(a!.name).toBe('ann');
+    expect(Object.keys(a!)).toEqual(['posts']);
+    expect('name' in a!).toBe(true);
+    expect(typeof Object.getOwnPropertyDescriptor(Author.prototype, 'name')!.get).toBe('function');
+    expect({ ...a }).not.toHaveProperty('name');
+    expect(toObject(a!)).toEqual({ id: 1, name: 'ann', age: 30, version: 1 });
+    expect(s.toObject(a!, { relations: false })).toEqual({ id: 1, name: 'ann', age: 30, version: 1 });
+  });
+
+  test('a hydrated instance’s storage is its snapshot until the first write, which copies it', () => {
+    const row = authorRow(2);
+    const [a] = load<Author>(Author, [row]);
+    const state = stateOf(a!)!;
+    expect(valuesOf(state.meta, a!)).toBe(state.snapshot);
+    a!.age = 31;
+    expect(valuesOf(state.meta, a!)).not.toBe(state.snapshot);
+    expect(state.snapshot).toEqual([2, 'a2', 30, 1]);
+    expect(a!.age).toBe(31);
+  });
+
+  test('a write that changes a value records the object (pinned, dirty); an equal write records nothing', () => {
+    const [a, b] = load<Author>(Author, [authorRow(3), authorRow(4)]);
+    a!.name = 'a3';
+    a!.age = 30;
+    expect(s.dirty).toEqual([]);
+    expect(stateOf(a!)!.pinned).toBe(false);
+    b!.age = 50;
+    expect(s.dirty).toEqual([b]);
+    expect(stateOf(b!)!.pinned).toBe(true);
+    expect(s.isModified(b!)).toBe(true);
+    b!.age = 30;
+    expect(s.isModified(b!)).toBe(false);
+  });
+
+  test('equality: Dates by time, bytes by content, bigints by value, JSON by serialization', () => {
+    expect(equalityOf('timestamp')(new Date(5), new Date(5))).toBe(true);
+    expect(equalityOf('timestamptz')(new Date(5), new Date(6))).toBe(false);
+    expect(equalityOf('timestamp')(new Date(NaN), new Date(NaN))).toBe(true);
+    expect(equalityOf('blob')(Buffer.from('ab'), new Uint8Array([97, 98]))).toBe(true);
+    expect(equalityOf('blob')(Buffer.from('ab'), Buffer.from('ac'))).toBe(false);
+    expect(equalityOf('bigint')(5n, 5n)).toBe(true);
+    expect(equalityOf('bigint')(5n, 5)).toBe(true);
+    expect(equalityOf('bigint')(5n, 6n)).toBe(false);
+    expect(equalityOf('json')({ a: [1] }, { a: [1] })).toBe(true);
+    expect(equalityOf('json')({ a: [1] }, { a: [2] })).toBe(false);
+    expect(equalityOf('json')(null, undefined)).toBe(false);
+    expect(equalityOf('integer')(NaN, NaN)).toBe(true);
+    expect(equalityOf('varchar')('1', 1)).toBe(false);
+  });
+
+  test('JSON.stringify and util.inspect show the fields and loaded relationships, without cycles', () => {
+    const [a] = load<Author>(Author, [authorRow(5, 'eve')]);
+    const posts = load<Post>(Post, [postRow(50, 5), postRow(51, 5)]);
+    a!.posts.resolve(posts);
+    for (const p of posts) p.author.resolve(a!);
+    const json = JSON.parse(JSON.stringify(a));
+    expect(json).toEqual({
+      id: 5,
+      name: 'eve',
+      age: 30,
+      version: 1,
+      posts: [
+        { id: 50, title: 'p50', views: 0, author: 5 },
+        { id: 51, title: 'p51', views: 0, author: 5 },
+      ],
+    });
+    const [lone] = load<Post>(Post, [postRow(52, 9)]);
+    expect(JSON.parse(JSON.stringify(lone))).toEqual({ id: 52, title: 'p52', views: 0, author: 9 });
+    const shown = inspect(a, { depth: 3 });
+    expect(shown).toMatch(/^Author \{/);
+    expect(shown).toMatch(/name: 'eve'/);
+    expect(shown).toMatch(/Post \{/);
+    expect(inspect(lone)).toMatch(/author: \[Ref<Author>\(9\)\]/);
+    expect(inspect(lone)).toMatch(/comments: \[Collection<Comment>: not loaded\]/);
+  });
+
+  test('reading a JSON property watches the object for in-place changes; other reads do not', () => {
+    const [d] = load<Doc>(Doc, [[1, { n: 1 }, null, null, null, 'x']]);
+    expect(d!.note).toBe('x');
+    expect(s.unitOfWork.json.size).toBe(0);
+    d!.data!.n = 2;
+    expect(s.unitOfWork.json.size).toBe(1);
+    expect(s.isModified(d!)).toBe(true);
+  });
+
+  test('own data properties (useDefineForClassFields: true semantics) move into the storage when the object is added', () => {
+    const reg = new Registry({ name: 'define-fields' });
+    @Entity({ registry: reg, table: 'defined' })
+    class Defined {
+      @PrimaryKey() id!: number;
+      @Column({ length: 10 }) name!: string;
+      constructor() {
+        // What a field declaration compiles to under useDefineForClassFields: an own data property.
+        Object.defineProperty(this, 'id', { value: undefined, writable: true, enumerable: true, configurable: true });
+        Object.defineProperty(this, 'name', { value: undefined, writable: true, enumerable: true, configurable: true });
+      }
+    }
+    const d = new Defined();
+    d.name = 'own';
+    expect(Object.keys(d)).toEqual(['id', 'name']);
+    s.add(d);
+    expect(Object.keys(d)).toEqual([]);
+    expect(d.name).toBe('own');
+    expect(valuesOf(reg.get(Defined), d)).toEqual([undefined, 'own']);
+  });
+
+  test('a class’s own toJSON is kept; a mapped get/set accessor is refused with the fix', () => {
+    const reg = new Registry({ name: 'accessor-classes' });
+    @Entity({ registry: reg, table: 'with_json' })
+    class WithJson {
+      @PrimaryKey() id!: number;
+      @Column({ length: 10 }) name!: string;
+      toJSON(): unknown {
+        return { custom: this.name };
+      }
+    }
+    const w = s.add(Object.assign(new WithJson(), { name: 'w' }));
+    expect(JSON.stringify(w)).toBe('{"custom":"w"}');
+
+    @Entity({ registry: reg, table: 'with_accessor' })
+    class WithAccessor {
+      @PrimaryKey() id!: number;
+      private inner = '';
+      @Column({ length: 10 })
+      get label(): string {
+        return this.inner;
+      }
+      set label(v: string) {
+        this.inner = v;
+      }
+    }
+    expect(() => s.add(new WithAccessor())).toThrow(MappingError);
+    expect(() => s.add(new WithAccessor())).toThrow(/WithAccessor\.label is a get\/set accessor/);
+  });
+});
