@@ -16,6 +16,7 @@ const common = {
   // MariaDB 10.3+, MySQL 8.0.31+.
   supportsIntersectExcept: true,
   supportsMultiRowInsert: true,
+  supportsAlterForeignKeys: true,
   inProcess: false,
   supportsArrayParameters: false,
   supportsRowValues: true,

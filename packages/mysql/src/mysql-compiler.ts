@@ -1,5 +1,5 @@
 import { InvalidArgumentError, SqlCompiler } from '@athanor/core';
-import type { BinaryNode, DeleteNode, DropIndexNode, ExcludedNode, InsertNode, QueryNode, UpdateNode, ExprNode, LockNode, OnConflictNode, SqlType, TypeKind } from '@athanor/core';
+import type { BinaryNode, DeleteNode, DropForeignKeyNode, DropIndexNode, ExcludedNode, InsertNode, QueryNode, UpdateNode, ExprNode, LockNode, OnConflictNode, SqlType, TypeKind } from '@athanor/core';
 
 const TYPE_NAMES: { readonly [K in TypeKind]: (type: SqlType) => string } = {
   integer: () => 'INT',
@@ -147,6 +147,12 @@ export class MysqlCompiler extends SqlCompiler {
     // The 'mysql' flavor must run on both servers, so it takes utf8mb4_bin (PAD SPACE on both).
     const collation = this.adapter.name === 'mariadb' ? 'utf8mb4_nopad_bin' : 'utf8mb4_bin';
     this.sql += ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
+  }
+
+  protected override visitDropForeignKey(n: DropForeignKeyNode): void {
+    // IF EXISTS here is MariaDB's (10.5+).
+    const ifExists = n.ifExists ? 'IF EXISTS ' : '';
+    this.sql += `ALTER TABLE ${ifExists}${this.tableName(n.table)} DROP FOREIGN KEY ${ifExists}${this.q(n.name)}`;
   }
 
   protected override visitDropIndex(n: DropIndexNode): void {

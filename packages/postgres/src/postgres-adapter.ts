@@ -19,6 +19,7 @@ export const postgresAdapter: DialectAdapter = Object.freeze({
   supportsIntersectExcept: true,
   supportsMultiRowInsert: true,
   // 'read uncommitted' is accepted and behaves as read committed (PostgreSQL never reads dirty data).
+  supportsAlterForeignKeys: true,
   inProcess: false,
   supportsArrayParameters: true,
   supportsRowValues: true,

@@ -21,6 +21,7 @@ export const sqliteAdapter: DialectAdapter = Object.freeze({
   supportsMultiRowInsert: true,
   // SQLite transactions are always serializable; a request for a weaker level is satisfied by a
   // stronger one, as the SQL standard allows (PostgreSQL does the same for read uncommitted).
+  supportsAlterForeignKeys: false,
   inProcess: true,
   supportsArrayParameters: false,
   supportsRowValues: true,

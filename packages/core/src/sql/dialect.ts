@@ -33,6 +33,11 @@ export interface DialectAdapter {
   readonly supportsIntersectExcept: boolean;
   /** Multi-row VALUES lists in INSERT. */
   readonly supportsMultiRowInsert: boolean;
+  /**
+   * ALTER TABLE can add and drop foreign keys. Without it (SQLite), tables whose foreign keys
+   * form a cycle are created with all their keys inline, which such a database accepts.
+   */
+  readonly supportsAlterForeignKeys: boolean;
   /** Statements run in-process (an embedded database): a statement costs no round trip. */
   readonly inProcess: boolean;
   /** Array-valued parameters (`unnest(CAST(? AS text[]))`) for bulk writes. */

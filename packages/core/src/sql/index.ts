@@ -21,8 +21,9 @@ export type { ColumnKeys, EntityRow, MappedClass, RelationValue } from './schema
 export type { AnyTable, InsertOf, InsertRowOf, RowOf, SelectRowOf, Table, TableOptions } from './schema/table';
 export { check, foreignKey, index, namedUnique, primaryKey, unique, uniqueIndex } from './schema/constraints';
 export type { TableConstraint } from './schema/constraints';
-export { constraintName, createIndexNodes, createTable, createTableNode, DdlStatement, dropTable } from './schema/ddl';
-export { MetaData, sortByDependency } from './schema/metadata';
+export { addForeignKey, constraintName, createIndexNodes, createTable, createTableNode, DdlStatement, dropForeignKey, dropTable, foreignKeyNodes } from './schema/ddl';
+export { creationPlan, MetaData, sortByDependency } from './schema/metadata';
+export type { CreationPlan } from './schema/metadata';
 export type { DdlExecutor } from './schema/metadata';
 export { Statement } from './builders/statement';
 export type { RowOfSelection, Selection, SelectFields } from './builders/statement';

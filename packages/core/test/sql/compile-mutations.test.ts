@@ -137,7 +137,7 @@ describe('DDL compiles per dialect', () => {
   test('MetaData orders creation by foreign keys and drops in reverse', () => {
     const md = new MetaData([o, c]);
     expect(md.sorted().map((t) => t.$name)).toEqual(['customers', 'orders']);
-    expect(md.dropStatements({ ifExists: true }).map((s) => s.toSQL(dialects.postgres).sql)).toEqual(['DROP TABLE IF EXISTS "orders"', 'DROP TABLE IF EXISTS "customers"']);
+    expect(md.dropStatements(dialects.postgres, { ifExists: true }).map((s) => s.toSQL(dialects.postgres).sql)).toEqual(['DROP TABLE IF EXISTS "orders"', 'DROP TABLE IF EXISTS "customers"']);
     expect(dropTable(c).toSQL(dialects.mysql).sql).toBe('DROP TABLE `customers`');
   });
 });

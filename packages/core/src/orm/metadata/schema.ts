@@ -70,5 +70,5 @@ export async function createSchema(executor: Executor, source: SchemaSource = de
 
 /** DROP TABLE for the entities, referencing tables first. */
 export async function dropSchema(executor: Executor, source: SchemaSource = defaultRegistry, options: DropSchemaOptions = {}): Promise<void> {
-  await run(executor, schemaOf(source).dropStatements(options));
+  await run(executor, schemaOf(source).dropStatements(executor.dialect, options));
 }

@@ -73,4 +73,18 @@ export interface CreateSchemaNode {
   readonly ifNotExists: boolean;
 }
 
-export type DdlNode = CreateTableNode | DropTableNode | CreateIndexNode | DropIndexNode | CreateSchemaNode;
+/** ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY: a key added after both tables exist (cycles). */
+export interface AddForeignKeyNode {
+  readonly kind: 'addForeignKey';
+  readonly table: TableRefNode;
+  readonly foreignKey: ForeignKeyDefNode;
+}
+
+export interface DropForeignKeyNode {
+  readonly kind: 'dropForeignKey';
+  readonly table: TableRefNode;
+  readonly name: string;
+  readonly ifExists: boolean;
+}
+
+export type DdlNode = CreateTableNode | DropTableNode | CreateIndexNode | DropIndexNode | CreateSchemaNode | AddForeignKeyNode | DropForeignKeyNode;

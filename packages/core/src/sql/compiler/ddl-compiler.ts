@@ -95,13 +95,29 @@ export abstract class DdlCompiler extends QueryCompiler {
     }
     for (const fk of n.foreignKeys) {
       this.sql += ', ';
-      this.constraintName(fk.name);
-      this.sql += `FOREIGN KEY (${fk.columns.map((c) => this.q(c)).join(', ')}) REFERENCES ${this.tableName(fk.refTable)} (${fk.refColumns.map((c) => this.q(c)).join(', ')})`;
-      if (fk.onDelete) this.sql += ` ON DELETE ${fk.onDelete}`;
-      if (fk.onUpdate) this.sql += ` ON UPDATE ${fk.onUpdate}`;
+      this.foreignKeyClause(fk);
     }
     this.sql += ')';
     this.tableOptions();
+  }
+
+  protected foreignKeyClause(fk: N.ForeignKeyDefNode): void {
+    this.constraintName(fk.name);
+    this.sql += `FOREIGN KEY (${fk.columns.map((c) => this.q(c)).join(', ')}) REFERENCES ${this.tableName(fk.refTable)} (${fk.refColumns.map((c) => this.q(c)).join(', ')})`;
+    if (fk.onDelete) this.sql += ` ON DELETE ${fk.onDelete}`;
+    if (fk.onUpdate) this.sql += ` ON UPDATE ${fk.onUpdate}`;
+  }
+
+  protected visitAddForeignKey(n: NodeOf<'addForeignKey'>): void {
+    if (!this.adapter.supportsAlterForeignKeys) this.unsupported('ALTER TABLE … ADD FOREIGN KEY', 'Declare the key in CREATE TABLE.');
+    this.sql += `ALTER TABLE ${this.tableName(n.table)} ADD `;
+    this.foreignKeyClause(n.foreignKey);
+  }
+
+  protected visitDropForeignKey(n: NodeOf<'dropForeignKey'>): void {
+    if (!this.adapter.supportsAlterForeignKeys) this.unsupported('ALTER TABLE … DROP FOREIGN KEY', 'Drop the table instead.');
+    const ifExists = n.ifExists ? 'IF EXISTS ' : '';
+    this.sql += `ALTER TABLE ${ifExists}${this.tableName(n.table)} DROP CONSTRAINT ${ifExists}${this.q(n.name)}`;
   }
 
   /** Text after the closing parenthesis of CREATE TABLE (MySQL's engine and charset). */

@@ -15,7 +15,7 @@ export const VISITORS: VisitorTable = {
   identifier: 'visitIdentifier', star: 'visitStar', excluded: 'visitExcluded', orderItem: 'visitOrderItem',
   select: 'visitSelect', compound: 'visitCompound', insert: 'visitInsert', update: 'visitUpdate', delete: 'visitDelete',
   createTable: 'visitCreateTable', dropTable: 'visitDropTable', createIndex: 'visitCreateIndex', dropIndex: 'visitDropIndex',
-  createSchema: 'visitCreateSchema',
+  createSchema: 'visitCreateSchema', addForeignKey: 'visitAddForeignKey', dropForeignKey: 'visitDropForeignKey',
 };
 
 /** Nodes that need parentheses when they appear as an operand of another operator. */

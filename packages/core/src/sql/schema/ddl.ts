@@ -19,6 +19,7 @@ export class DdlStatement implements Compilable<never> {
 }
 
 const MAX_NAME = 60;
+const NONE: ReadonlySet<string> = new Set();
 
 /** A deterministic constraint name that fits every dialect's identifier limit (PostgreSQL: 63). */
 export function constraintName(prefix: string, table: string, columns: readonly string[]): string {
@@ -32,21 +33,8 @@ function plainRef(t: AnyTable): TableRefNode {
   return node({ kind: 'tableRef', name: t.$name, schema: t.$schema });
 }
 
-/** The tables a table's foreign keys point to (itself excluded). */
-export function referencedTables(t: AnyTable): AnyTable[] {
-  const out = new Set<AnyTable>();
-  for (const c of t.$columns) {
-    const target = c.config.references?.target();
-    if (target) out.add(target.table as AnyTable);
-  }
-  for (const k of t.$constraints) {
-    if (k.kind === 'foreignKey') for (const c of k.references()) out.add(c.table as AnyTable);
-  }
-  out.delete(t);
-  return [...out];
-}
-
-function foreignKeys(t: AnyTable): ForeignKeyDefNode[] {
+/** The table's foreign keys as DDL nodes, named. */
+export function foreignKeyNodes(t: AnyTable): ForeignKeyDefNode[] {
   const out: ForeignKeyDefNode[] = [];
   for (const c of t.$columns) {
     const ref = c.config.references;
@@ -79,7 +67,8 @@ function foreignKeys(t: AnyTable): ForeignKeyDefNode[] {
   return out;
 }
 
-export function createTableNode(t: AnyTable, ifNotExists = false): CreateTableNode {
+/** CREATE TABLE for `t`; foreign keys named in `without` are left for an ALTER TABLE later. */
+export function createTableNode(t: AnyTable, ifNotExists = false, without: ReadonlySet<string> = NONE): CreateTableNode {
   const uniques: UniqueDefNode[] = [];
   const checks: CheckDefNode[] = [];
   for (const c of t.$columns) {
@@ -107,7 +96,7 @@ export function createTableNode(t: AnyTable, ifNotExists = false): CreateTableNo
     primaryKey: pk.map((c) => c.name),
     uniques,
     checks,
-    foreignKeys: foreignKeys(t),
+    foreignKeys: foreignKeyNodes(t).filter((fk) => !without.has(fk.name!)),
     ifNotExists,
   });
 }
@@ -128,8 +117,19 @@ export function createIndexNodes(t: AnyTable, ifNotExists = false): CreateIndexN
   return out;
 }
 
-export function createTable(t: AnyTable, options: { ifNotExists?: boolean } = {}): DdlStatement[] {
-  return [new DdlStatement(createTableNode(t, options.ifNotExists)), ...createIndexNodes(t, options.ifNotExists).map((n) => new DdlStatement(n))];
+export function createTable(t: AnyTable, options: { ifNotExists?: boolean; without?: ReadonlySet<string> } = {}): DdlStatement[] {
+  return [
+    new DdlStatement(createTableNode(t, options.ifNotExists, options.without)),
+    ...createIndexNodes(t, options.ifNotExists).map((n) => new DdlStatement(n)),
+  ];
+}
+
+export function addForeignKey(t: AnyTable, foreignKey: ForeignKeyDefNode): DdlStatement {
+  return new DdlStatement(node({ kind: 'addForeignKey', table: plainRef(t), foreignKey }));
+}
+
+export function dropForeignKey(t: AnyTable, name: string, ifExists = false): DdlStatement {
+  return new DdlStatement(node({ kind: 'dropForeignKey', table: plainRef(t), name, ifExists }));
 }
 
 export function dropTable(t: AnyTable, options: { ifExists?: boolean } = {}): DdlStatement {
