@@ -94,3 +94,9 @@ export type { BeginOptions as SessionBeginOptions } from './unit-of-work/session
 export { toObject } from './unit-of-work/tracking/serialize';
 export type { ToObjectOptions } from './unit-of-work/tracking/serialize';
 export { installAccessors } from './unit-of-work/tracking/accessors';
+
+// ---- Session events, entity lifecycle hooks and listeners by class, bulk operations ----
+export type { FlushEventContext, SessionEvent, SessionListener } from './unit-of-work/session-events';
+export { addEntityListener, removeEntityListener } from './unit-of-work/lifecycle-hooks';
+export type { EntityEvent, EntityListener } from './unit-of-work/lifecycle-hooks';
+export type { BulkInsertOptions, UpsertOptions } from './unit-of-work/bulk-operations';

@@ -4,6 +4,10 @@ import type { RelationProperty } from '../metadata/entity-metadata';
 import type { Where } from '../query/filter-types';
 import { merge as mergeDetached } from '../unit-of-work/merge';
 import type { BeginOptions } from '../unit-of-work/session-transactions';
+import * as bulk from '../unit-of-work/bulk-operations';
+import { planOf } from './entity-loader';
+import type { EntityClass } from '../metadata/entity-metadata';
+import { emitSessionEvent, type FlushEventContext, type SessionEvent, sessionEvents } from '../unit-of-work/session-events';
 import { keyOfInstance } from '../unit-of-work/relationship-sync';
 import { type ToObjectOptions, toObject } from '../unit-of-work/tracking/serialize';
 import { Session } from './session';
@@ -62,6 +66,26 @@ declare module './session' {
     isModified(instance: object): boolean;
     /** A plain object of an entity's values and loaded relationships (columns are accessors: `Object.keys` and spreads do not list them). */
     toObject(entity: object, options?: ToObjectOptions): Record<string, unknown>;
+    /**
+     * Listen to a session event (see session-events.ts): `beforeFlush` and `afterFlush` get the
+     * session and the flush's new, dirty and deleted objects; `afterCommit` and `afterRollback`
+     * the session. Returns the session.
+     */
+    on(event: SessionEvent, listener: (session: Session, flush: FlushEventContext) => unknown): this;
+    /** Stop listening. */
+    off(event: SessionEvent, listener: (session: Session, flush: FlushEventContext) => unknown): this;
+    /**
+     * Insert plain rows (keyed by property names) in chunked multi-row statements, outside the
+     * identity map and without hooks, in the session's transaction. With `{ returning: true }`
+     * the primary keys in input order, else the number of rows.
+     */
+    bulkInsert<E extends object>(entity: EntityClass<E>, rows: readonly Partial<Record<keyof E & string, unknown>>[] | readonly Record<string, unknown>[], options?: bulk.BulkInsertOptions): Promise<unknown[] | number>;
+    /** Update rows keyed by primary key, setting only the properties each gives (batched per property set). Objects held are not refreshed. */
+    bulkUpdate<E extends object>(entity: EntityClass<E>, rows: readonly Record<string, unknown>[]): Promise<number>;
+    /** Delete the rows matching a filter (as `find`'s where) in one statement; the count deleted. Objects held are not detached. */
+    bulkDelete<E extends object>(entity: EntityClass<E>, where: Where<E>): Promise<number>;
+    /** Insert rows, updating the existing row on a conflict on `conflict`'s unique properties. */
+    upsert<E extends object>(entity: EntityClass<E>, rows: readonly Record<string, unknown>[], options: bulk.UpsertOptions): Promise<number>;
     /** @internal WriterHost */
     transactionForFlush(): Promise<Transaction>;
     /** @internal WriterHost */
@@ -106,13 +130,27 @@ proto.commit = async function commit(this: Session): Promise<void> {
     throw new TransactionStateError('engine.session(fn) commits when fn resolves; call flush() to write now, or use engine.session() without a function to commit yourself.');
   }
   await this.unitOfWork.flush();
-  if (await this.transactions.commit()) this.unitOfWork.afterCommit(this.options.expireOnCommit ?? false);
+  if (await this.transactions.commit()) {
+    this.unitOfWork.afterCommit(this.options.expireOnCommit ?? false);
+    await emitSessionEvent(this, 'afterCommit');
+  }
 };
 
 proto.rollback = async function rollback(this: Session): Promise<void> {
   if (this.isClosed) return;
   await this.unitOfWork.flushing?.catch(() => undefined);
   await this.transactions.rollback();
+  await emitSessionEvent(this, 'afterRollback');
+};
+
+proto.on = function on(this: Session, event: SessionEvent, listener: (session: Session, flush: FlushEventContext) => unknown) {
+  sessionEvents(this).on(event, listener as (session: unknown, flush?: FlushEventContext) => unknown);
+  return this;
+};
+
+proto.off = function off(this: Session, event: SessionEvent, listener: (session: Session, flush: FlushEventContext) => unknown) {
+  sessionEvents(this).off(event, listener as (session: unknown, flush?: FlushEventContext) => unknown);
+  return this;
 };
 
 proto.begin = async function begin(this: Session, options?: BeginOptions): Promise<void> {
@@ -122,11 +160,22 @@ proto.begin = async function begin(this: Session, options?: BeginOptions): Promi
 
 proto.transaction = async function transaction<T>(this: Session, fn: (session: Session) => Promise<T>): Promise<T> {
   this.ensureOpen();
-  return this.transactions.run(
-    () => fn(this),
-    () => this.unitOfWork.flush(),
-    () => this.commit(),
-  );
+  const outermost = this.transactions.depth === 0 && !this.transactions.isScoped;
+  let committing = false;
+  try {
+    return await this.transactions.run(
+      () => fn(this),
+      () => this.unitOfWork.flush(),
+      () => {
+        committing = true;
+        return this.commit();
+      },
+    );
+  } catch (error) {
+    // The session's own transaction was rolled back (fn threw): its afterRollback listeners hear it.
+    if (outermost && !committing) await emitSessionEvent(this, 'afterRollback');
+    throw error;
+  }
 };
 
 Object.defineProperties(proto, {
@@ -168,3 +217,30 @@ proto.loadChildren = async function loadChildren(this: Session, relation: Relati
   }
   return out;
 };
+
+async function bulkTarget(session: Session, entity: EntityClass<object>, what: string) {
+  session.ensureOpen();
+  session.assertWritable(what);
+  const meta = planOf(entity).meta;
+  return { meta, dialect: session.dialect, tx: await session.transactionForFlush() };
+}
+
+proto.bulkInsert = async function bulkInsert(this: Session, entity: EntityClass<object>, rows: readonly Record<string, unknown>[], options?: bulk.BulkInsertOptions) {
+  const t = await bulkTarget(this, entity, 'bulkInsert()');
+  return bulk.bulkInsert(t.meta, t.dialect, t.tx, rows, options);
+} as Session['bulkInsert'];
+
+proto.bulkUpdate = async function bulkUpdate(this: Session, entity: EntityClass<object>, rows: readonly Record<string, unknown>[]) {
+  const t = await bulkTarget(this, entity, 'bulkUpdate()');
+  return bulk.bulkUpdate(t.meta, t.dialect, t.tx, rows);
+} as Session['bulkUpdate'];
+
+proto.bulkDelete = async function bulkDelete(this: Session, entity: EntityClass<object>, where: unknown) {
+  const t = await bulkTarget(this, entity, 'bulkDelete()');
+  return bulk.bulkDelete(t.meta, t.dialect, t.tx, where);
+} as Session['bulkDelete'];
+
+proto.upsert = async function upsert(this: Session, entity: EntityClass<object>, rows: readonly Record<string, unknown>[], options: bulk.UpsertOptions) {
+  const t = await bulkTarget(this, entity, 'upsert()');
+  return bulk.upsert(t.meta, t.dialect, t.tx, rows, options);
+} as Session['upsert'];

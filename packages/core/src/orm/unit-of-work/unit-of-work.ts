@@ -14,6 +14,7 @@ import { executeFlush } from './flush-executor';
 import { applyOutcome, Epoch } from './flush-journal';
 import { metaOfInstance } from './relationship-sync';
 import { foreignKeyRelations } from './row-links';
+import { afterFlushHooks, beforeFlushHooks } from './flush-hooks';
 import { adoptOwnValues, installAccessors } from './tracking/accessors';
 import type { ChangeTracker } from './tracking/change-tracker';
 import { serializeJson } from './tracking/equality';
@@ -84,6 +85,8 @@ export class UnitOfWork implements ChangeTracker {
   epoch = new Epoch();
   /** The error of a failed flush, until the session rolls back. */
   failure: unknown = undefined;
+  /** Nonzero while a flush's session listeners or entity hooks run (see flush-hooks.ts). */
+  inHooks = 0;
   private running: Promise<void> | undefined = undefined;
   /** Counts flushes: an entry written before the current flush began has an older generation. */
   private generation = 0;
@@ -327,6 +330,8 @@ export class UnitOfWork implements ChangeTracker {
 
   /** Write every recorded change in the session's transaction. Concurrent calls run one after another. */
   flush(): Promise<void> {
+    // Called from a flush's own listeners or hooks (a query's autoflush): that flush writes what they changed.
+    if (this.inHooks !== 0) return Promise.resolve();
     const prior = this.running;
     const run = (prior === undefined ? this.flushNow() : prior.catch(() => undefined).then(() => this.flushNow())).finally(() => {
       if (this.running === run) this.running = undefined;
@@ -342,11 +347,13 @@ export class UnitOfWork implements ChangeTracker {
 
   private async flushNow(): Promise<void> {
     if (!this.hasChanges) return;
+    if (this.failure === undefined) await beforeFlushHooks(this, 'events');
     if (this.deleted.size !== 0 || this.orphans.size !== 0) {
       this.host.assertWritable('flush()');
       await this.host.transactionForFlush();
       await resolveDeletes(this, (relation, parents) => this.host.loadChildren(relation, parents));
     }
+    if (this.failure === undefined) await beforeFlushHooks(this, 'entities');
     const started = ++this.generation;
     const changes = computeChangeSet(this);
     if (changes.isEmpty) {
@@ -375,6 +382,7 @@ export class UnitOfWork implements ChangeTracker {
     }
     this.associations.clear();
     this.settle();
+    await afterFlushHooks(this, record);
   }
 
   /** Forget what no longer differs from the snapshots (after a flush, or writes set back). */

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { AfterDelete, AfterInsert, AfterLoad, AfterUpdate, BeforeDelete, BeforeInsert, BeforeUpdate, Column, Entity, PrimaryKey, Registry } from '@athanor/core';
+
+/** Entities for the events, hooks and bulk-operation tests. */
+export const registry = new Registry({ name: 'session-events-tests' });
+
+/** Every hook call, in order: `event:name`. */
+export const calls: string[] = [];
+
+@Entity({ registry, table: 'hooked_users' })
+export class HookedUser {
+  @PrimaryKey() id!: number;
+  @Column({ length: 50, unique: true }) email!: string;
+  @Column({ length: 50, nullable: true, type: 'varchar' }) slug!: string | null;
+  @Column({ type: 'integer', default: 0 }) edits!: number;
+  loaded = false;
+
+  @BeforeInsert() makeSlug(): void {
+    calls.push(`beforeInsert:${this.email}`);
+    this.slug = this.email.split('@')[0]!;
+  }
+  @AfterInsert() inserted(): void {
+    calls.push(`afterInsert:${this.email}:${typeof this.id}`);
+  }
+  @BeforeUpdate() countEdit(): void {
+    calls.push(`beforeUpdate:${this.email}`);
+    this.edits = this.edits + 1;
+  }
+  @AfterUpdate() updated(): void {
+    calls.push(`afterUpdate:${this.email}`);
+  }
+  @BeforeDelete() deleting(): void {
+    calls.push(`beforeDelete:${this.email}`);
+  }
+  @AfterDelete() deletedHook(): void {
+    calls.push(`afterDelete:${this.email}`);
+  }
+  @AfterLoad() onLoad(): void {
+    this.loaded = true;
+  }
+}
+
+@Entity({ registry, table: 'bulk_items' })
+export class Item {
+  @PrimaryKey() id!: number;
+  @Column({ length: 50, unique: true }) code!: string;
+  @Column({ type: 'integer', default: 0 }) qty!: number;
+  @Column({ length: 50, nullable: true, type: 'varchar' }) note!: string | null;
+}
+
+export const ENTITIES = [HookedUser, Item];
