@@ -1,5 +1,5 @@
-import { decimalText, isNullish, numberCodec, toBigInt, toBuffer } from '@athanor/core';
-import type { SqlType, TypeCodec, TypeCodecs } from '@athanor/core';
+import { bigintFromDriver, decimalTextCodec, isNullish, numberCodec, toBigInt, toBuffer } from '@athanor/core';
+import type { TypeCodec, TypeCodecs } from '@athanor/core';
 import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from '@athanor/core';
 
 /**
@@ -18,16 +18,7 @@ export function formatDateTime(value: unknown): string {
 const bigint: TypeCodec = {
   // A JavaScript bigint is bound as a 64-bit integer, exact.
   toDriver: (v) => (isNullish(v) ? null : toBigInt(v)),
-  fromDriver: (v, type: SqlType) => {
-    if (isNullish(v)) return null;
-    if (type.bigintMode === 'string') return typeof v === 'string' ? v : toBigInt(v).toString();
-    return toBigInt(v);
-  },
-};
-
-const numeric: TypeCodec = {
-  toDriver: (v) => (isNullish(v) ? null : decimalText(v)),
-  fromDriver: (v) => (isNullish(v) ? null : decimalText(v)),
+  fromDriver: bigintFromDriver,
 };
 
 /** BOOLEAN is TINYINT(1). */
@@ -67,7 +58,7 @@ export const mysqlCodecs: TypeCodecs = Object.freeze({
   real: numberCodec,
   double: numberCodec,
   bigint,
-  numeric,
+  numeric: decimalTextCodec,
   boolean,
   date,
   timestamp,

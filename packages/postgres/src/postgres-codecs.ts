@@ -1,5 +1,5 @@
-import { decimalText, isNullish, numberCodec, toBigInt, toBuffer } from '@athanor/core';
-import type { SqlType, TypeCodec, TypeCodecs } from '@athanor/core';
+import { bigintFromDriver, decimalTextCodec, isNullish, numberCodec, toBigInt, toBuffer } from '@athanor/core';
+import type { TypeCodec, TypeCodecs } from '@athanor/core';
 import { parsePgTimestamp } from './postgres-type-parsers';
 import { formatDate, formatTime, normalizeTime, toDate } from '@athanor/core';
 
@@ -13,16 +13,7 @@ import { formatDate, formatTime, normalizeTime, toDate } from '@athanor/core';
 const bigint: TypeCodec = {
   // Sent as decimal text: exact, and PostgreSQL casts it to int8.
   toDriver: (v) => (isNullish(v) ? null : toBigInt(v).toString()),
-  fromDriver: (v, type: SqlType) => {
-    if (isNullish(v)) return null;
-    if (type.bigintMode === 'string') return typeof v === 'string' ? v : toBigInt(v).toString();
-    return toBigInt(v);
-  },
-};
-
-const numeric: TypeCodec = {
-  toDriver: (v) => (isNullish(v) ? null : decimalText(v)),
-  fromDriver: (v) => (isNullish(v) ? null : decimalText(v)),
+  fromDriver: bigintFromDriver,
 };
 
 const date: TypeCodec = {
@@ -59,7 +50,7 @@ export const postgresCodecs: TypeCodecs = Object.freeze({
   real: numberCodec,
   double: numberCodec,
   bigint,
-  numeric,
+  numeric: decimalTextCodec,
   date,
   timestamp,
   timestamptz: timestamp,

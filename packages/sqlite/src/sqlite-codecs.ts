@@ -1,4 +1,4 @@
-import { DataError, decimalText, isNullish, toBigInt, toBuffer } from '@athanor/core';
+import { bigintFromDriver, DataError, decimalText, isNullish, toBigInt, toBuffer } from '@athanor/core';
 import type { SqlType, TypeCodec, TypeCodecs } from '@athanor/core';
 import { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from '@athanor/core';
 
@@ -26,11 +26,7 @@ const number: TypeCodec = {
 const bigint: TypeCodec = {
   // Bound as a bigint so values beyond 2^53 reach SQLite exactly.
   toDriver: (v) => (isNullish(v) ? null : toBigInt(v)),
-  fromDriver: (v, type: SqlType) => {
-    if (isNullish(v)) return null;
-    const n = toBigInt(v);
-    return type.bigintMode === 'string' ? n.toString() : n;
-  },
+  fromDriver: bigintFromDriver,
 };
 
 /**

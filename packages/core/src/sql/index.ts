@@ -36,4 +36,4 @@ export { deleteFrom, DeleteStatement, excluded, insert, InsertStatement, update,
 export { SqlCompiler } from './compiler/ddl-compiler';
 export { VISITORS } from './compiler/expression-compiler';
 export { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from './types/temporal';
-export { decimalText, isNullish, numberCodec, toBigInt, toBuffer } from './types/codec-helpers';
+export { bigintFromDriver, decimalText, decimalTextCodec, isNullish, numberCodec, toBigInt, toBuffer } from './types/codec-helpers';

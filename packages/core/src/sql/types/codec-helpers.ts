@@ -1,5 +1,5 @@
 import { DataError } from '../../errors/errors';
-import type { TypeCodec } from './sql-type';
+import type { SqlType, TypeCodec } from './sql-type';
 
 /** Value coercions every dialect's codecs share. NULL is handled before a codec is called. */
 
@@ -34,4 +34,17 @@ export function toBuffer(value: unknown): Buffer {
 /** Counts, sums and averages arrive as text or bigint on some drivers; number columns want numbers. */
 export const numberCodec: TypeCodec = {
   fromDriver: (v) => (typeof v === 'number' || isNullish(v) ? v : Number(v)),
+};
+
+/** A bigint column's value as its mode asks: a JavaScript bigint, or exact decimal text. */
+export function bigintFromDriver(v: unknown, type: SqlType): unknown {
+  if (isNullish(v)) return null;
+  if (type.bigintMode === 'string') return typeof v === 'string' ? v : toBigInt(v).toString();
+  return toBigInt(v);
+}
+
+/** Exact decimals for drivers that read and bind DECIMAL as text. */
+export const decimalTextCodec: TypeCodec = {
+  toDriver: (v) => (isNullish(v) ? null : decimalText(v)),
+  fromDriver: (v) => (isNullish(v) ? null : decimalText(v)),
 };
