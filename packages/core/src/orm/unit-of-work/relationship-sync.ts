@@ -200,15 +200,30 @@ function owning(relation: RelationProperty, owner: object, item: object): [Relat
   return relation.inverse === undefined ? undefined : [relation.inverse, item, owner];
 }
 
-function added(collection: Collection<object>, item: object): void {
+/** What an add to or a remove from a collection works with; undefined for an unmapped collection. */
+interface CollectionChange {
+  readonly relation: RelationProperty;
+  readonly owner: object;
+  readonly itemMeta: EntityMetadata;
+  /** The owner's session's tracker, when the owner is in an open session. */
+  readonly tracker: ChangeTracker | undefined;
+}
+
+function collectionChange(collection: Collection<object>, item: object): CollectionChange | undefined {
   const found = relationOf(collection);
-  if (found === undefined) return;
+  if (found === undefined) return undefined;
   const { meta, relation } = found;
   const owner = collection.owner;
   const itemMeta = checkItem(meta, relation, item);
   tracked(item, itemMeta);
   const ownerState = stateOf(owner);
-  const tracker = inSession(ownerState) ? trackerOf(ownerState) : undefined;
+  return { relation, owner, itemMeta, tracker: inSession(ownerState) ? trackerOf(ownerState) : undefined };
+}
+
+function added(collection: Collection<object>, item: object): void {
+  const change = collectionChange(collection, item);
+  if (change === undefined) return;
+  const { relation, owner, itemMeta, tracker } = change;
   if (relation.relation === 'oneToMany') {
     const inverse = relation.inverse;
     if (inverse !== undefined) assignToOne(item, itemMeta, inverse, owner);
@@ -225,14 +240,9 @@ function added(collection: Collection<object>, item: object): void {
 }
 
 function removed(collection: Collection<object>, item: object): void {
-  const found = relationOf(collection);
-  if (found === undefined) return;
-  const { meta, relation } = found;
-  const owner = collection.owner;
-  const itemMeta = checkItem(meta, relation, item);
-  tracked(item, itemMeta);
-  const ownerState = stateOf(owner);
-  const tracker = inSession(ownerState) ? trackerOf(ownerState) : undefined;
+  const change = collectionChange(collection, item);
+  if (change === undefined) return;
+  const { relation, owner, itemMeta, tracker } = change;
   if (relation.relation === 'oneToMany') {
     const inverse = relation.inverse;
     if (inverse === undefined) return;
