@@ -4,17 +4,29 @@
  */
 import { createEngine, insert, sql } from '@athanor/core';
 import type { Sizes } from './model';
-import { metadata, posts, users } from './schema';
+import { metadata, n1Items, posts, users } from './schema';
 import type { Target } from './targets';
 
 export const USERS_AT_SCALE_1 = 10_000;
 export const POSTS_PER_USER = 5;
 const SEED_CHUNK = 500;
 
+const scaled = (atScale1: number, scale: number, min: number): number => Math.max(min, Math.round(atScale1 * scale));
+
 export function sizesFor(scale: number): Sizes {
   if (!(scale > 0)) throw new Error(`--scale must be a positive number (got ${scale})`);
-  const userCount = Math.max(20, Math.round(USERS_AT_SCALE_1 * scale));
-  return { scale, users: userCount, posts: userCount * POSTS_PER_USER };
+  const userCount = scaled(USERS_AT_SCALE_1, scale, 20);
+  return {
+    scale,
+    users: userCount,
+    posts: userCount * POSTS_PER_USER,
+    postsPerUser: POSTS_PER_USER,
+    w1Users: userCount,
+    w3Users: Math.min(userCount, scaled(1_000, scale, 1)),
+    w4Reads: Math.min(userCount, scaled(5_000, scale, 1)),
+    w4SessionReads: 100,
+    n1Rows: scaled(100_000, scale, 20),
+  };
 }
 
 const WORDS = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua'.split(' ');
@@ -27,6 +39,10 @@ export function postRow(j: number, userCount: number): typeof posts.$inferInsert
   const words: string[] = [];
   for (let k = 0; k < 20 + (j % 15); k++) words.push(WORDS[(j * 7 + k * 3) % WORDS.length]!);
   return { id: j, authorId: ((j - 1) % userCount) + 1, title: `Post ${j}`, body: words.join(' '), views: (j * 37) % 1000 };
+}
+
+export function n1Row(i: number): typeof n1Items.$inferInsert {
+  return { id: i, label: `item ${i}`, counter: 0 };
 }
 
 /**
@@ -58,10 +74,17 @@ export async function seed(target: Target, sizes: Sizes): Promise<void> {
     await engine.transaction(async (tx) => {
       await insertChunked(sizes.users, userRow, (rows) => tx.execute(insert(users).values(rows)));
       await insertChunked(sizes.posts, (j) => postRow(j, sizes.users), (rows) => tx.execute(insert(posts).values(rows)));
+      await insertChunked(sizes.n1Rows, n1Row, (rows) => tx.execute(insert(n1Items).values(rows)));
     });
+    // The rows above carry explicit keys, which PostgreSQL's identity columns do not see:
+    // move them past the seeded keys so W1's generated keys do not collide.
+    if (target.id === 'postgres') {
+      await engine.execute(sql`SELECT setval(pg_get_serial_sequence('users', 'id'), ${sizes.users})`);
+      await engine.execute(sql`SELECT setval(pg_get_serial_sequence('posts', 'id'), ${sizes.posts})`);
+    }
     // Fresh statistics, so the planner sees the real table sizes.
-    if (target.id === 'postgres') await engine.execute(sql`ANALYZE users, posts`);
-    if (target.id === 'mysql') await engine.execute(sql`ANALYZE TABLE users, posts`);
+    if (target.id === 'postgres') await engine.execute(sql`ANALYZE users, posts, n1_items`);
+    if (target.id === 'mysql') await engine.execute(sql`ANALYZE TABLE users, posts, n1_items`);
     if (target.id === 'sqlite') await engine.execute(sql`ANALYZE`);
   } finally {
     await engine.dispose();

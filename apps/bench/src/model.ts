@@ -17,6 +17,18 @@ export interface Sizes {
   readonly users: number;
   /** Rows in the posts table (50,000 at scale 1). */
   readonly posts: number;
+  /** Posts per user, seeded and created by W1 (5). */
+  readonly postsPerUser: number;
+  /** W1: users created per run (10,000 at scale 1), each with `postsPerUser` posts. */
+  readonly w1Users: number;
+  /** W3: users loaded with their posts (the first 1,000 by id at scale 1). */
+  readonly w3Users: number;
+  /** W4 and W4-core: sequential primary-key reads (5,000 at scale 1). */
+  readonly w4Reads: number;
+  /** W4: reads per session before a fresh one (100). */
+  readonly w4SessionReads: number;
+  /** N1: rows in `n1_items`, all held by the session (100,000 at scale 1). */
+  readonly n1Rows: number;
 }
 
 /** What a workload's setup gets. */
@@ -44,6 +56,11 @@ export interface Inspection {
 export interface WorkloadRun<T = unknown> {
   /** The timed part. Resolves with whatever `inspect` needs (it is kept alive until then). */
   run(): Promise<T>;
+  /**
+   * Untimed, before every run (the counting run, warm-ups and timed runs alike): puts the
+   * database back the way the workload expects it (W1 deletes the rows the last run added).
+   */
+  reset?(): Promise<void>;
   /** Called after the clock stopped. */
   inspect?(result: T): Inspection;
   /** Close what setup opened. */

@@ -130,6 +130,7 @@ async function runWorkload(
     // The counting run: listeners on, untimed; it also warms caches and pools.
     for (const entry of entries) {
       progress.update(`${where} · counting statements · ${entry.contender.id}`);
+      await entry.instance.reset?.();
       entry.counter.start();
       const out = await entry.instance.run();
       entry.statements = entry.counter.stop();
@@ -140,12 +141,14 @@ async function runWorkload(
     for (let w = 0; w < plan.warmups; w++) {
       for (const entry of entries) {
         progress.update(`${where} · warm-up ${w + 1}/${plan.warmups} · ${entry.contender.id}`);
+        await entry.instance.reset?.();
         expectSame(where, entry, inspect(entry, await entry.instance.run()));
       }
     }
     for (let r = 0; r < plan.runs; r++) {
       for (const entry of entries) {
         progress.update(`${where} · run ${r + 1}/${plan.runs} · ${entry.contender.id}`);
+        await entry.instance.reset?.();
         const measured = await measure(() => entry.instance.run(), plan.gc);
         const inspection = inspect(entry, measured.result);
         expectSame(where, entry, inspection);

@@ -24,7 +24,14 @@ export const posts = table('posts', {
   views: integer().notNull(),
 });
 
-export const metadata = new MetaData([users, posts]);
+/** N1 only: the 100,000 rows one session holds while a single one of them changes. */
+export const n1Items = table('n1_items', {
+  id: integer().primaryKey(),
+  label: varchar(50).notNull(),
+  counter: integer().notNull(),
+});
+
+export const metadata = new MetaData([users, posts, n1Items]);
 
 /** The same reads written by hand for the raw drivers (`?` placeholders; pg gets `$1`). */
 export const RAW_SQL = {

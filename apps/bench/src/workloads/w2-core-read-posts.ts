@@ -3,6 +3,7 @@
  * `select(posts)`; the raw drivers run the same SELECT and return their own row objects.
  */
 import { select } from '@athanor/core';
+import { postsCheck } from '../checks';
 import { benchEngine } from '../contenders/athanor';
 import type { Implementation, Inspection, Workload } from '../model';
 import { mysqlConnection, openSqlite, pgClient } from '../raw-drivers';
@@ -14,7 +15,7 @@ type Row = { readonly id: number; readonly views: number };
 function inspect(rows: readonly Row[]): Inspection {
   let views = 0;
   for (const row of rows) views += row.views;
-  return { check: `${rows.length} rows, views sum ${views}` };
+  return postsCheck(rows.length, views);
 }
 
 const raw: Implementation = async ({ target, counter }) => {

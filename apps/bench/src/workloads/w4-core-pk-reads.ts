@@ -4,16 +4,15 @@
  * (the way its docs teach); the raw drivers run one prepared statement.
  */
 import { select } from '@athanor/core';
+import { pkReadsCheck } from '../checks';
 import { benchEngine } from '../contenders/athanor';
 import { scatteredKeys } from '../dataset';
 import type { Implementation, Inspection, Sizes, Workload } from '../model';
 import { mysqlConnection, openSqlite, pgClient } from '../raw-drivers';
 import { pgPlaceholders, RAW_SQL, users } from '../schema';
 
-const READS_AT_SCALE_1 = 5_000;
-
 export function readsFor(sizes: Sizes): number {
-  return Math.min(sizes.users, Math.max(1, Math.round(READS_AT_SCALE_1 * sizes.scale)));
+  return sizes.w4Reads;
 }
 
 interface Outcome {
@@ -21,7 +20,7 @@ interface Outcome {
   idSum: number;
 }
 
-const inspect = (o: Outcome): Inspection => ({ check: `${o.found} rows, id sum ${o.idSum}` });
+const inspect = (o: Outcome): Inspection => pkReadsCheck(o.found, o.idSum);
 
 const raw: Implementation = async ({ target, sizes, counter }) => {
   const keys = scatteredKeys(readsFor(sizes), sizes.users);
