@@ -93,6 +93,8 @@ export interface Contender {
   readonly baseline?: boolean;
   /** Implementations keyed by workload id (for contenders added after the workloads). */
   readonly implementations?: Readonly<Partial<Record<string, Implementation>>>;
+  /** Workloads that make no sense for this contender, keyed by workload id, with the reason (printed as a skip). */
+  readonly notApplicable?: Readonly<Partial<Record<string, string>>>;
 }
 
 /** Where a contender's code for a workload lives, if anywhere. */

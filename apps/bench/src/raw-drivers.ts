@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { Client, Pool } from 'pg';
 import { createConnection as createMysqlConnection, createPool as createMysqlPool } from 'mysql2/promise';
 import type { Connection as MysqlConnection, Pool as MysqlPool } from 'mysql2/promise';
+import { pgPlaceholders } from './schema';
 import type { Target } from './targets';
 
 export function openSqlite(target: Target): Database.Database {
@@ -65,6 +66,29 @@ export async function serverVersion(target: Target): Promise<string> {
       } finally {
         await conn.end();
       }
+    }
+  }
+}
+
+/** Untimed housekeeping SQL (W1's reset) on a connection of its own; `?` placeholders. */
+export interface RawStatements {
+  run(sql: string, params: readonly (string | number | null)[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function rawStatements(target: Target): Promise<RawStatements> {
+  switch (target.id) {
+    case 'sqlite': {
+      const db = openSqlite(target);
+      return { run: async (sql, params) => void db.prepare(sql).run(...params), close: async () => void db.close() };
+    }
+    case 'postgres': {
+      const client = await pgClient(target);
+      return { run: async (sql, params) => void (await client.query(pgPlaceholders(sql), [...params])), close: () => client.end() };
+    }
+    case 'mysql': {
+      const conn = await mysqlConnection(target);
+      return { run: async (sql, params) => void (await conn.execute(sql, [...params])), close: () => conn.end() };
     }
   }
 }

@@ -109,7 +109,7 @@ async function runWorkload(
   const where = `[${db}] ${workload.id}`;
   const chosen: { contender: Contender; implementation: Implementation }[] = [];
   for (const contender of plan.contenders) {
-    const reason = workload.notApplicable?.(db, contender.id);
+    const reason = workload.notApplicable?.(db, contender.id) ?? contender.notApplicable?.[workload.id];
     const implementation = implementationOf(workload, contender);
     if (reason !== undefined) result.skipped.push({ db, workload: workload.id, contender: contender.id, reason });
     else if (implementation === undefined) {

@@ -14,6 +14,14 @@ export class StatementCounter {
     this.n++;
   };
 
+  /**
+   * True between `start()` and `stop()`. Peer ORMs report statements through a logger or
+   * query hook that runs on every statement; they count only while this is true.
+   */
+  get active(): boolean {
+    return this.counting;
+  }
+
   add(statements = 1): void {
     this.n += statements;
   }

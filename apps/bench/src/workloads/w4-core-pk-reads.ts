@@ -22,7 +22,8 @@ interface Outcome {
 
 const inspect = (o: Outcome): Inspection => pkReadsCheck(o.found, o.idSum);
 
-const raw: Implementation = async ({ target, sizes, counter }) => {
+/** Also W4's raw contender: the ORM workload reads the same keys with the same prepared statement. */
+export const rawPkReads: Implementation = async ({ target, sizes, counter }) => {
   const keys = scatteredKeys(readsFor(sizes), sizes.users);
   switch (target.id) {
     case 'sqlite': {
@@ -116,5 +117,5 @@ export const w4CorePkReads: Workload = {
   id: 'W4-core',
   title: '5,000 sequential primary-key reads (scattered keys, users table)',
   expectedStatements: (sizes) => readsFor(sizes),
-  implementations: { raw, athanor },
+  implementations: { raw: rawPkReads, athanor },
 };

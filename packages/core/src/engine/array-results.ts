@@ -25,7 +25,12 @@ const NOTHING_TO_DECODE: DecodePlan = Object.freeze({ slots: [], decoders: [] })
 /** Plans per result-column list: the ORM passes the same list for every execution of a statement. */
 const plans = new WeakMap<readonly ResultColumn[], DecodePlan>();
 
+/** The last list decoded: a run of one statement (key reads) skips the WeakMap. */
+let lastColumns: readonly ResultColumn[] | undefined;
+let lastPlan: DecodePlan = NOTHING_TO_DECODE;
+
 function planOf(columns: readonly ResultColumn[]): DecodePlan {
+  if (columns === lastColumns) return lastPlan;
   let plan = plans.get(columns);
   if (plan === undefined) {
     const slots: number[] = [];
@@ -39,6 +44,8 @@ function planOf(columns: readonly ResultColumn[]): DecodePlan {
     plan = slots.length === 0 ? NOTHING_TO_DECODE : { slots, decoders };
     plans.set(columns, plan);
   }
+  lastColumns = columns;
+  lastPlan = plan;
   return plan;
 }
 
@@ -94,6 +101,36 @@ function executeOn(pool: Pool, runner: StatementRunner, compiled: CompiledQuery,
       throw failure;
     },
   );
+}
+
+/**
+ * The statement run and decoded right now, when that needs no waiting: the quiet path (see
+ * `executeArraysQuiet`), an idle connection and a driver that answers synchronously. Having
+ * run nothing, returns undefined when no connection is idle and null when the driver is
+ * asynchronous (the caller then goes the async way); a failed statement throws its
+ * translated error. For a caller that can finish its work
+ * in the same tick (the ORM's key read: a settled promise instead of a chain).
+ */
+export function executeArraysNow(pool: Pool, runner: StatementRunner, compiled: CompiledQuery, firstRowOnly: boolean): unknown[][] | null | undefined {
+  const entry = pool.tryTake();
+  if (entry === undefined) return undefined;
+  const conn = entry.conn;
+  if (conn.executeSync === undefined) {
+    void pool.release(entry);
+    return null;
+  }
+  const start = performance.now();
+  let result: DriverResult;
+  try {
+    result = conn.executeSync(compiled.sql, compiled.params, firstRowOnly);
+  } catch (error) {
+    const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
+    void pool.release(entry);
+    throw failure;
+  }
+  runner.stats.record(performance.now() - start);
+  void pool.release(entry);
+  return decodeRows(result.rows, compiled.columns);
 }
 
 /** A driver that answers synchronously: one settled promise instead of a chain. */

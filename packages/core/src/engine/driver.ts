@@ -24,9 +24,10 @@ export interface DriverConnection {
   readonly id: number;
   /**
    * The same as `execute`, answered synchronously, for drivers that work that way (SQLite):
-   * the engine's fast paths then skip a promise layer per statement.
+   * the engine's fast paths then skip a promise layer per statement. `firstRowOnly`: the
+   * caller needs no row past the first (a key read), so the driver may stop there.
    */
-  executeSync?(sql: string, params: readonly unknown[]): DriverResult;
+  executeSync?(sql: string, params: readonly unknown[], firstRowOnly?: boolean): DriverResult;
   execute(sql: string, params: readonly unknown[]): Promise<DriverResult>;
   /**
    * Yield result rows in batches without holding the whole result: a server-side cursor on

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors/errors';
-import { type ArrayQueryable, decodeRows, executeArraysQuiet } from './array-results';
+import { type ArrayQueryable, decodeRows, executeArraysNow, executeArraysQuiet } from './array-results';
 import type { Compilable, CompiledQuery } from '../sql/dialect';
 import { Connection } from './connection';
 import { makeConnector } from './connector';
@@ -40,6 +40,8 @@ export class Engine implements Queryable, ArrayQueryable, AsyncDisposable {
   private readonly replicas: ReplicaSet | undefined;
   private readonly primaryLease: Lease;
   private primaryView: EngineView | undefined;
+  /** False once a connection turned out to answer asynchronously only (then `executeArraysNow` never tries). */
+  private syncDriver = true;
 
   constructor(
     config: ConnectionConfig,
@@ -126,8 +128,24 @@ export class Engine implements Queryable, ArrayQueryable, AsyncDisposable {
    * `compiled.columns`: the lower-level read the ORM hydrates entities from.
    */
   executeArrays(compiled: CompiledQuery, route: Route = 'auto'): Promise<unknown[][]> {
-    if (this.replicas === undefined && route === 'auto' && this.runner.quiet) return executeArraysQuiet(this.pool, this.runner, compiled);
+    // Without replicas every route is the primary pool.
+    if (this.replicas === undefined && this.runner.quiet) return executeArraysQuiet(this.pool, this.runner, compiled);
     return this.executeRouted(compiled, route).then((result) => decodeRows(result.rows, compiled.columns));
+  }
+
+  /**
+   * `executeArrays` answered in the same tick where it can be: no replicas (so no routing to
+   * decide), nothing listening or logging, an idle connection and a synchronous driver
+   * (SQLite). Undefined, having run nothing, otherwise: then use `executeArrays`. A failed
+   * statement throws. `firstRowOnly`: no row past the first is wanted (a key read); the
+   * driver may return only that one.
+   */
+  executeArraysNow(compiled: CompiledQuery, firstRowOnly = false): unknown[][] | undefined {
+    if (!this.syncDriver || this.replicas !== undefined || !this.runner.quiet) return undefined;
+    const rows = executeArraysNow(this.pool, this.runner, compiled, firstRowOnly);
+    if (rows !== null) return rows;
+    this.syncDriver = false;
+    return undefined;
   }
 
   /** A compiled statement's rows in batches of decoded arrays (server-side cursors where the driver has them). */

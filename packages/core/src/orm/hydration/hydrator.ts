@@ -92,12 +92,16 @@ export class Hydrator {
     return out;
   }
 
-  /** The entity for one row (a key read): `hydrate` without the result array. */
-  hydrateOne(row: unknown[], target: HydrationTarget): object {
+  /**
+   * The entity for one row (a key read): `hydrate` without the result array. `absent`: a key
+   * the caller has just looked up in the target without finding it (nothing ran since), so a
+   * row with that key needs no second lookup.
+   */
+  hydrateOne(row: unknown[], target: HydrationTarget, absent?: IdentityKey): object {
     const ids = target.map.entities(this.root);
     const key = this.keySlot >= 0 ? (row[this.keySlot] as IdentityKey) : this.keyOf(row);
     if (key === null || key === undefined) throw this.noKey();
-    const held = ids.lookup(key);
+    const held = key === absent ? undefined : ids.lookup(key);
     if (held !== undefined) {
       const state = stateOf(held);
       if (state !== undefined && state.expired) this.reload(held, state, row);

@@ -6,7 +6,7 @@ import type { Compilable } from '../../sql/dialect';
 import type { EntityClass, EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
 import type { EntityQuery } from '../query/entity-query';
 import type { Collection } from '../relations/collection';
-import { describeKey, Ref, variableName } from '../relations/ref';
+import { describeKey, Ref, setNotLoadedExplainer, variableName } from '../relations/ref';
 import type { LoadContext } from '../session/entity-loader';
 import type { SessionOptions } from '../session/session-options';
 import { isToMany, relationPlan } from './load-plan';
@@ -22,6 +22,9 @@ import { identityOfValues, linkOf, refValues } from './relation-keys';
  * relationship issued in the same tick joins one batch of a per-session DataLoader (its cache
  * off: the identity map is the cache; batches sized to the dialect's parameter limit), and
  * the batch runs as one select-in statement. Single-parent batches feed the N+1 detector.
+ * A load that reads the database autoflushes first (as queries do) when the session holds
+ * changes that could change what it finds (new or deleted objects, changed relationships), so
+ * it sees the session's pending objects and changed foreign keys.
  */
 
 declare module '../session/session-options' {
@@ -45,6 +48,9 @@ export interface LazySession extends LoadContext {
   readonly options?: SessionOptions;
   execute<R>(statement: Compilable<R>): Promise<R[]>;
   query<E extends object>(entity: EntityClass<E>): EntityQuery<E>;
+  /** Flush pending changes when autoflush is on (undefined: nothing to flush). */
+  autoflushBefore(): Promise<void> | undefined;
+  readonly unitOfWork: { readonly mayChangeLoads: boolean };
 }
 
 interface SessionLoading {
@@ -148,9 +154,15 @@ export function loadCollection<T extends object>(c: Collection<T>): Promise<read
       c.resolve([]);
       return Promise.resolve(c.getItems());
     }
-    return loaderFor(session, meta, r)
-      .load(c.owner)
-      .then(() => c.getItems());
+    // Pending changes (a new post whose author is this user) may change what the load finds.
+    const flushing = session.unitOfWork.mayChangeLoads ? session.autoflushBefore() : undefined;
+    const load = (): Promise<readonly T[]> =>
+      c.isLoaded
+        ? Promise.resolve(c.getItems())
+        : loaderFor(session, meta, r)
+            .load(c.owner)
+            .then(() => c.getItems());
+    return flushing === undefined ? load() : flushing.then(load);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -178,7 +190,8 @@ export async function loadRef<T extends object>(ref: Ref<T, unknown>): Promise<T
   if (strategy === 'noload') {
     throw new NotLoadedError(`${meta.name}.${r.name} is 'noload': it is never loaded, and the session does not hold ${ref.entity.name}#${describeKey(ref.key)}.`);
   }
-  await loaderFor(session, meta, r).load(ref);
+  if (session.unitOfWork.mayChangeLoads) await session.autoflushBefore();
+  if (!ref.loaded) await loaderFor(session, meta, r).load(ref);
   return found(ref);
 }
 
@@ -197,10 +210,19 @@ function raiseError(meta: EntityMetadata, r: RelationProperty, container: object
   const where = mark === undefined ? `is declared with loading: 'raise'` : `was loaded with '${mark.strategy}' by the query`;
   const key = path.includes('.') ? `'${path}'` : path;
   return new NotLoadedError(
-    `${meta.name}.${r.name} is not loaded and ${where}, so it never loads lazily (${which}). ` +
+    `${meta.name}.${r.name} is not loaded and ${where}, so it never loads lazily, \`.load()\` included (${which}). ` +
       `Load it with the query that fetches the ${root}: \`load: { ${key}: '${strategy}' }\`, or with \`await session.populate(${variableName(root)}s, ['${path}'])\`.`,
   );
 }
+
+// Touching an unloaded `raise` relationship (getItems, get, iteration) says what `.load()` would.
+setNotLoadedExplainer((container, owner, property) => {
+  const meta = stateOf(owner)?.meta;
+  const r = meta?.relations.find((x) => x.name === property);
+  if (meta === undefined || r === undefined) return undefined;
+  const strategy = markOf(container)?.strategy ?? r.loading;
+  return strategy === 'raise' ? raiseError(meta, r, container, owner) : undefined;
+});
 
 /** @internal The batch loader of counts, per session and relationship (see collection-queries). */
 export function countLoaderFor(session: LazySession, r: RelationProperty, make: () => DataLoader<object, number>): DataLoader<object, number> {

@@ -3,6 +3,7 @@ import { stateOf } from '../identity/instance-state';
 import type { LoadingStrategy, RelationProperty } from '../metadata/entity-metadata';
 import { Collection } from '../relations/collection';
 import { Ref } from '../relations/ref';
+import { storeInverseOne } from '../unit-of-work/relationship-sync';
 import type { LoadNode } from './load-plan';
 import { identityOfValues, refValues } from './relation-keys';
 
@@ -82,13 +83,14 @@ export function resolveRef(owner: object, relation: RelationProperty, target: ob
 export function fillInverseOne(owner: object, relation: RelationProperty, target: object | null): void {
   const values = owner as Record<string, unknown>;
   if (values[relation.name] !== undefined) return;
+  // Stored without the assignment's bookkeeping: what was loaded changes nothing.
   if (target === null) {
-    values[relation.name] = null;
+    storeInverseOne(owner, relation, null);
     return;
   }
   const state = stateOf(target);
   const key = state === undefined ? undefined : keyObject(relation, target);
-  values[relation.name] = new Ref(relation.target.class, key, target).bind(owner, relation.name);
+  storeInverseOne(owner, relation, new Ref(relation.target.class, key, target).bind(owner, relation.name));
   const inverse = relation.inverse;
   const ownerKey = identityOfObject(owner);
   if (inverse !== undefined && inverse.joinColumns.length > 0 && ownerKey !== undefined) resolveRef(target, inverse, owner, ownerKey);

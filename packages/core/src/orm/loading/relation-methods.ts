@@ -83,6 +83,8 @@ Session.prototype.populate = async function populate<E extends object>(this: Ses
     if (group === undefined) groups.set(state.meta, [o]);
     else group.push(o);
   }
+  // Pending changes may change what the relationships hold (as for a query).
+  if (this.unitOfWork.mayChangeLoads) await this.autoflushBefore();
   for (const [meta, group] of groups) {
     // Only what the call names at the first level; below it, the relationships' defaults too.
     const nodes = populatePlan(meta, paths).filter((n) => n.explicit || hasExplicit(n));

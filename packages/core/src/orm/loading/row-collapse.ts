@@ -60,22 +60,33 @@ function link(parents: readonly (object | undefined)[], children: readonly (obje
   const relation = segment.relation!;
   const n = parents.length;
   if (segment.toMany) {
-    const items = new Map<object, { list: object[]; seen: Set<object> }>();
+    const items = new Map<object, object[]>();
+    // A one-to-many child has one parent, so one set of the children seen serves every
+    // parent; a many-to-many child may be under several, so then each pair is remembered.
+    const oneParent = relation.relation === 'oneToMany';
+    const seen = new Set<object>();
+    const seenPairs = oneParent ? undefined : new Map<object, Set<object>>();
     for (let i = 0; i < n; i++) {
       const parent = parents[i];
       if (parent === undefined) continue;
-      let entry = items.get(parent);
-      if (entry === undefined) {
-        entry = { list: [], seen: new Set() };
-        items.set(parent, entry);
+      let list = items.get(parent);
+      if (list === undefined) {
+        list = [];
+        items.set(parent, list);
       }
       const child = children[i];
-      if (child !== undefined && !entry.seen.has(child)) {
-        entry.seen.add(child);
-        entry.list.push(child);
+      if (child === undefined) continue;
+      let among = seen;
+      if (seenPairs !== undefined) {
+        among = seenPairs.get(parent) ?? new Set();
+        if (among.size === 0) seenPairs.set(parent, among);
+      }
+      if (!among.has(child)) {
+        among.add(child);
+        list.push(child);
       }
     }
-    for (const [parent, entry] of items) fillCollection(parent, relation, entry.list);
+    for (const [parent, list] of items) fillCollection(parent, relation, list);
   } else if (relation.joinColumns.length > 0) {
     for (let i = 0; i < n; i++) {
       const parent = parents[i];

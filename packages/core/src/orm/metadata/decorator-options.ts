@@ -68,7 +68,13 @@ export type OnDeleteOption = 'cascade' | 'set null' | 'restrict' | 'no action';
 interface RelationOptionsBase {
   /** Default 'lazy'. */
   readonly loading?: LoadingStrategy;
-  /** Replaces the default ['save'] (SQLAlchemy's save-update). */
+  /**
+   * What follows this relationship from an object to the objects it holds. Default `['save']`
+   * (SQLAlchemy's save-update): new objects attached join the session. `'all'` is save, merge,
+   * delete, refresh and expunge; `'delete-orphan'` is never implied. `refresh` and `expunge`
+   * act on what memory holds (loaded collections and Refs): `session.refresh(obj)` then reloads
+   * those objects' columns too, `session.expunge(obj)` detaches them too.
+   */
   readonly cascade?: readonly CascadeOption[];
 }
 

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, NotLoadedError } from '../../errors/errors';
 import { RELATION } from '../../sql/schema/entity-table';
 import type { RelationValue } from '../../sql/schema/entity-table';
-import { variableName } from './ref';
+import { explainedNotLoaded, variableName } from './ref';
 import type { RelationSite } from './ref';
 
 const TO_MANY: { readonly many: true } = Object.freeze({ many: true });
@@ -20,6 +20,14 @@ export interface CollectionHooks {
   addsUnloaded(collection: Collection<object>): boolean;
   /** An application object made a collection (`posts = new Collection(this)`): its class gets its accessors. */
   created(owner: object): void;
+  /** Whether `item` still belongs in the collection by its own side (a one-to-many child's to-one designates the owner). */
+  holds(collection: Collection<object>, item: object): boolean;
+}
+
+/** What was added to and removed from a collection before it was loaded (in order; sets, as many may pile up). */
+interface UnloadedChanges<T> {
+  readonly added: Set<T>;
+  readonly removed: Set<T>;
 }
 
 let hooks: CollectionHooks | undefined;
@@ -44,6 +52,8 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
   items: T[] | undefined;
   /** @internal Set once the owner's relationship property is known. */
   site: RelationSite | undefined;
+  /** @internal Adds and removes made while unloaded (one-to-many), merged into the items when they load. */
+  unloadedChanges: UnloadedChanges<T> | undefined;
 
   constructor(owner: object, items?: Iterable<T>) {
     if (owner === null || typeof owner !== 'object') {
@@ -52,6 +62,7 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
     this.owner = owner;
     this.items = items === undefined ? [] : [...items];
     this.site = undefined;
+    this.unloadedChanges = undefined;
     if (!hydrating) hooks?.created(owner);
   }
 
@@ -101,12 +112,14 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
    * sets `post.author`; for a many-to-many, the other side's collection when loaded, and the
    * association row at the next flush. New items join the owner's session when the
    * relationship cascades `save` (the default). A one-to-many collection accepts adds before
-   * it is loaded (only the foreign key changes); a many-to-many must be loaded first.
+   * it is loaded (the foreign key changes; the item is kept and joins the rows when the
+   * collection loads); a many-to-many must be loaded first.
    */
   add(...items: T[]): this {
     for (const item of items) {
       if (this.items === undefined) {
         if (hooks === undefined || !hooks.addsUnloaded(this)) throw this.notLoaded();
+        this.noteUnloaded(item, true);
       } else {
         if (this.items.includes(item)) continue;
         hooks?.changing(this);
@@ -128,7 +141,7 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
         if (at < 0) continue;
         hooks?.changing(this);
         this.items.splice(at, 1);
-      }
+      } else this.noteUnloaded(item, false);
       hooks?.removed(this, item);
     }
     return this;
@@ -151,12 +164,16 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
 
   /** @internal Add without telling anyone (the other side is being synchronized). */
   pushItem(item: T): void {
-    if (this.items !== undefined && !this.items.includes(item)) this.items.push(item);
+    if (this.items === undefined) this.noteUnloaded(item, true);
+    else if (!this.items.includes(item)) this.items.push(item);
   }
 
   /** @internal Remove without telling anyone. */
   dropItem(item: T): void {
-    if (this.items === undefined) return;
+    if (this.items === undefined) {
+      this.noteUnloaded(item, false);
+      return;
+    }
     const at = this.items.indexOf(item);
     if (at >= 0) this.items.splice(at, 1);
   }
@@ -172,9 +189,32 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
     return this;
   }
 
-  /** @internal Record the loaded items. */
+  /**
+   * @internal Record the loaded items. Changes made while unloaded are kept: items added then
+   * (not flushed yet, or flushed after the rows were read) join the rows, items removed then
+   * leave them, as long as the item's own side still says so (it may have moved again since).
+   */
   resolve(items: readonly T[]): void {
-    this.items = [...items];
+    const changes = this.unloadedChanges;
+    if (changes === undefined) {
+      this.items = [...items];
+      return;
+    }
+    this.unloadedChanges = undefined;
+    const holds = (item: T): boolean => hooks === undefined || hooks.holds(this as Collection<object>, item);
+    const gone = new Set<T>();
+    for (const x of changes.removed) if (!holds(x)) gone.add(x);
+    const merged = gone.size === 0 ? [...items] : items.filter((x) => !gone.has(x));
+    const present = new Set(merged);
+    for (const item of changes.added) if (!present.has(item) && holds(item)) merged.push(item);
+    this.items = merged;
+  }
+
+  /** An add (or remove) while unloaded: remembered until the items load. */
+  private noteUnloaded(item: T, add: boolean): void {
+    const changes = (this.unloadedChanges ??= { added: new Set(), removed: new Set() });
+    (add ? changes.removed : changes.added).delete(item);
+    (add ? changes.added : changes.removed).add(item);
   }
 
   /** @internal */
@@ -184,6 +224,8 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
     if (property === undefined) {
       return new NotLoadedError(`A collection of ${owner} is not loaded. Load it first: \`await collection.load()\`.`);
     }
+    const explained = explainedNotLoaded(this, this.owner, property);
+    if (explained !== undefined) return explained;
     const v = variableName(owner);
     return new NotLoadedError(
       `${owner}.${property} is not loaded. Load it first: \`await ${v}.${property}.load()\`, ` +

@@ -100,6 +100,8 @@ function notLoaded(ref: Ref<object, unknown>): NotLoadedError {
   if (!site) {
     return new NotLoadedError(`The Ref to ${target} is not loaded. Load it first: \`await ref.load()\`, or fetch the entity with \`session.get(${ref.entity.name}, ${describeKey(ref.key)})\`.`);
   }
+  const explained = explainedNotLoaded(ref, site.owner, site.property);
+  if (explained !== undefined) return explained;
   const owner = site.owner.constructor.name;
   const v = variableName(owner);
   return new NotLoadedError(
@@ -128,6 +130,22 @@ export function ref(entity: object, ...rest: unknown[]): Ref<object, unknown> {
     throw new InvalidArgumentError(`ref(${(entity as EntityClass).name ?? 'Entity'}, id): the id is ${String(id)}; assign null to clear a relationship instead.`);
   }
   return new Ref<object, unknown>(entity as EntityClass<object>, id);
+}
+
+/**
+ * What a relationship's loader says of an unloaded container before the generic message: a
+ * `raise` relationship gets its own (the load option that fixes it; `.load()` refuses it).
+ */
+let explainNotLoaded: ((container: object, owner: object, property: string) => NotLoadedError | undefined) | undefined;
+
+/** @internal */
+export function setNotLoadedExplainer(explain: (container: object, owner: object, property: string) => NotLoadedError | undefined): void {
+  explainNotLoaded = explain;
+}
+
+/** @internal The loader's message for an unloaded container, if it has one. */
+export function explainedNotLoaded(container: object, owner: object, property: string): NotLoadedError | undefined {
+  return explainNotLoaded?.(container, owner, property);
 }
 
 /** How `ref(entity)` reads an instance's key (set by the unit of work, which knows the metadata). */

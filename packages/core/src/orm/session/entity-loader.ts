@@ -46,8 +46,12 @@ export interface EntityPlan {
 }
 
 const plans = new WeakMap<Function, EntityPlan>();
+/** The last class asked for: a run of key reads asks for one class over and over. */
+let lastClass: Function | undefined;
+let lastPlan: EntityPlan | undefined;
 
 export function planOf(cls: EntityClass): EntityPlan {
+  if (cls === lastClass) return lastPlan!;
   let plan = plans.get(cls);
   if (plan === undefined) {
     if (typeof cls !== 'function') throw new InvalidArgumentError(`Expected an entity class; got ${cls === null ? 'null' : typeof cls}.`);
@@ -58,6 +62,8 @@ export function planOf(cls: EntityClass): EntityPlan {
     plan = { meta, root, hydrator: hydratorFor(root), isRoot: root === meta, plainKey, pk: undefined, pkDialect: undefined, loads: planFor(meta, undefined) };
     plans.set(cls, plan);
   }
+  lastClass = cls;
+  lastPlan = plan;
   return plan;
 }
 
@@ -99,8 +105,30 @@ export function getByKey<E extends object>(ctx: LoadContext, cls: EntityClass<E>
     return Promise.resolve(matches(plan, held) ? (held as E) : null);
   }
   const pk = pkOf(plan, ctx.dialect);
-  const read = ctx.connection.executeArrays(values === undefined ? pk.bindOne(id) : pk.bind(values)).then(keyReader(ctx, plan)) as Promise<E | null>;
-  // Relationships loaded eagerly by default (joined ones by select-in here).
+  const compiled = values === undefined ? pk.bindOne(id) : pk.bind(values);
+  let read: Promise<E | null>;
+  // A synchronous driver: read and hydrate in this tick, and settle once (the caller's await).
+  const connection = ctx.connection;
+  if (connection.executeArraysNow !== undefined) {
+    let found: E | null;
+    try {
+      const rows = connection.executeArraysNow(compiled, true);
+      if (rows === undefined) return withLoads(ctx, plan, connection.executeArrays(compiled).then(keyReader(ctx, plan)) as Promise<E | null>);
+      // Nothing ran since the lookup above: the session holds no object with this key.
+      found = rows.length === 0 ? null : (matched(plan, plan.hydrator.hydrateOne(rows[0]!, ctx.target, key)) as E | null);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (found === null || plan.loads.length === 0) return Promise.resolve(found);
+    read = Promise.resolve(found);
+  } else {
+    read = connection.executeArrays(compiled).then(keyReader(ctx, plan)) as Promise<E | null>;
+  }
+  return withLoads(ctx, plan, read);
+}
+
+/** Relationships loaded eagerly by default (joined ones by select-in here). */
+function withLoads<E extends object>(ctx: LoadContext, plan: EntityPlan, read: Promise<E | null>): Promise<E | null> {
   if (plan.loads.length === 0) return read;
   return read.then(async (found) => {
     if (found !== null) await loadNodes(ctx, [found], plan.loads);
@@ -127,6 +155,10 @@ function keyReader(ctx: LoadContext, plan: EntityPlan): KeyReader {
     ctx.keyReaders.set(plan, reader);
   }
   return reader;
+}
+
+function matched(plan: EntityPlan, instance: object): object | null {
+  return plan.isRoot || instance instanceof plan.meta.class ? instance : null;
 }
 
 function matches(plan: EntityPlan, instance: object): boolean {

@@ -16,6 +16,12 @@ export interface SessionConnection {
   /** The transaction statements run in, if any. */
   readonly transaction: Transaction | undefined;
   executeArrays(compiled: CompiledQuery): Promise<unknown[][]>;
+  /**
+   * `executeArrays` answered in the same tick where the engine can (see
+   * Engine.executeArraysNow); undefined, having run nothing, where it cannot.
+   * `firstRowOnly`: rows past the first are not wanted (a key read).
+   */
+  executeArraysNow?(compiled: CompiledQuery, firstRowOnly?: boolean): unknown[][] | undefined;
   streamArrays(compiled: CompiledQuery, batchSize: number): AsyncGenerator<unknown[][], void, undefined>;
   execute<R>(compiled: CompiledQuery): Promise<R[]>;
   run<R>(compiled: CompiledQuery): Promise<RunResult<R>>;
@@ -45,6 +51,11 @@ export class EngineConnection implements SessionConnection {
 
   executeArrays(compiled: CompiledQuery): Promise<unknown[][]> {
     return this.engine.executeArrays(compiled, this.route(compiled));
+  }
+
+  executeArraysNow(compiled: CompiledQuery, firstRowOnly?: boolean): unknown[][] | undefined {
+    this.route(compiled); // only to note a write: the engine answers here only without replicas
+    return this.engine.executeArraysNow(compiled, firstRowOnly);
   }
 
   streamArrays(compiled: CompiledQuery, batchSize: number): AsyncGenerator<unknown[][], void, undefined> {

@@ -16,6 +16,7 @@ import { EngineConnection, type SessionConnection, TransactionConnection } from 
 import { type AutoflushOption, type PrimaryKeyInput, ReadOnlySessionError, SessionClosedError, SessionFailedError, type SessionOptions } from './session-options';
 import { UnitOfWork } from '../unit-of-work/unit-of-work';
 import { SessionTransactions } from '../unit-of-work/session-transactions';
+import { cascadeReach, keysWhere, refreshReached } from '../unit-of-work/cascade';
 
 let exemplarMade = false;
 const FIND_OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'load', 'batchSize', 'autoflush']);
@@ -100,7 +101,7 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     // Not an async function: one promise less on the hottest path. Errors still reject.
     if (this.closed) return Promise.reject(closedError());
     if (this.unitOfWork.failure !== undefined) return Promise.reject(this.failedError());
-    if (this.autoflush && this.unitOfWork.hasChanges && !this.readOnly) return this.unitOfWork.flush().then(() => loader.getByKey(this, entity, id));
+    if (this.autoflush && this.unitOfWork.hasChanges && !this.readOnly) return this.unitOfWork.autoflush().then(() => loader.getByKey(this, entity, id));
     return loader.getByKey(this, entity, id);
   }
 
@@ -174,18 +175,24 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   autoflushBefore(override?: boolean): Promise<void> | undefined {
     this.ensureOpen();
     if (override === false || (override === undefined && !this.autoflush) || this.readOnly || !this.unitOfWork.hasChanges) return undefined;
-    return this.unitOfWork.flush();
+    return this.unitOfWork.autoflush();
   }
 
-  /** Reload an instance's row, overwriting its values; `NotFoundError` when the row is gone. */
+  /**
+   * Reload an instance's row, overwriting its values; `NotFoundError` when the row is gone.
+   * Relationships cascading `refresh` (`cascade: ['all']`) reload the objects they hold too.
+   */
   async refresh<E extends object>(instance: E): Promise<E> {
     const state = this.stateIn(instance, 'refresh');
     const plan = loader.planOf(state.meta.class);
+    // Before the reload, which leaves its collections unloaded.
+    const reached = cascadeReach(this.unitOfWork, instance, 'refresh');
     if (!(await loader.reloadByKey(this, plan, instance, state))) {
       throw new NotFoundError(`refresh(${state}): the ${state.meta.name} row no longer exists.`);
     }
     // Its unflushed changes are overwritten: nothing of it is left to write.
     this.unitOfWork.discardWrites(instance, state);
+    await refreshReached(this.unitOfWork, reached, (meta, keys) => this.query(meta.class, { autoflush: false }).where(keysWhere(meta, keys)).all());
     return instance;
   }
 
@@ -199,12 +206,19 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     this.unitOfWork.discardWrites(instance, state);
   }
 
-  /** Remove an instance from the session; it keeps its values, detached. */
+  /**
+   * Remove an instance from the session; it keeps its values, detached. Relationships
+   * cascading `expunge` (`cascade: ['all']`) detach the objects they hold too.
+   */
   expunge(instance: object): void {
     const state = this.stateIn(instance, 'expunge');
-    this.identityMap.remove(instance, state);
-    this.unitOfWork.forget(instance);
-    detach(state);
+    const reached = cascadeReach(this.unitOfWork, instance, 'expunge');
+    for (const o of [instance, ...reached]) {
+      const s = o === instance ? state : stateOf(o)!;
+      this.identityMap.remove(o, s);
+      this.unitOfWork.forget(o);
+      detach(s);
+    }
   }
 
   /** Whether the instance belongs to this session. */

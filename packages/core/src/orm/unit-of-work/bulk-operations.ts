@@ -1,6 +1,9 @@
 import type { Transaction } from '../../engine/transaction';
 import { InvalidArgumentError } from '../../errors/errors';
 import { deleteFrom, excluded, insert } from '../../sql/builders/mutations';
+import { select } from '../../sql/builders/select';
+import { and, or } from '../../sql/expression/operators';
+import { identityOf } from '../identity/identity-key';
 import type { SqlDialect } from '../../sql/dialect';
 import type { AnyColumn } from '../../sql/schema/column';
 import type { ColumnProperty, EntityMetadata } from '../metadata/entity-metadata';
@@ -15,6 +18,11 @@ import { updateRows } from './persister/update-rows';
  * property names (foreign keys by their column property, `authorId`). They run in the
  * session's transaction (begun when there is none; commit as usual), values bound, in chunks
  * under the dialect's parameter limit, reusing the flush's batched writers.
+ *
+ * A single-table subclass writes its discriminator value on insert (and upsert), and its
+ * update and delete touch only the rows of its class (and subclasses): a key of another
+ * class's row matches nothing. Composite keys: bulkUpdate rows give every key property;
+ * upsert conflicts on the primary key unless told otherwise.
  */
 
 export interface BulkInsertOptions {
@@ -23,8 +31,8 @@ export interface BulkInsertOptions {
 }
 
 export interface UpsertOptions {
-  /** The unique property (or properties) a row may conflict on. */
-  readonly conflict: readonly string[];
+  /** The unique property (or properties) a row may conflict on; default the primary key (all its properties). */
+  readonly conflict?: readonly string[];
   /** Properties to update on conflict: by default every given one except the conflict and key properties. */
   readonly update?: readonly string[];
 }
@@ -50,6 +58,48 @@ function givenColumns(meta: EntityMetadata, rows: readonly Row[], what: string):
   return meta.columns.filter((c) => names.has(c.name));
 }
 
+/** The discriminator values of a single-table class and its subclasses; undefined for the root or a class outside a hierarchy (every row is theirs). */
+function classValues(meta: EntityMetadata): string[] | undefined {
+  const inheritance = meta.inheritance;
+  if (inheritance === undefined || inheritance.root === meta) return undefined;
+  const cls = meta.class;
+  const values: string[] = [];
+  for (const [value, m] of inheritance.root.inheritance!.byValue) if (m.class === cls || m.class.prototype instanceof cls) values.push(value);
+  return values;
+}
+
+/**
+ * The columns an insert writes: those given, those the ORM fills (defaults, version,
+ * timestamps), and a single-table class's discriminator, with each row's values.
+ */
+function insertColumns(meta: EntityMetadata, rows: readonly Row[], given: readonly ColumnProperty[], what: string, now: Date): { columns: ColumnProperty[]; values: unknown[][] } {
+  const givenSet = new Set(given);
+  const inheritance = meta.inheritance;
+  const discriminator = inheritance === undefined ? undefined : meta.columns.find((c) => c.name === inheritance.discriminatorColumn.name);
+  const columns = meta.columns.filter((c) => givenSet.has(c) || c === discriminator || c.default !== undefined || c.version || c.createdAt || c.updatedAt);
+  const values = rows.map((row, i) =>
+    columns.map((c) => {
+      if (c !== discriminator) return row[c.name] === undefined ? fill(c, now) : row[c.name];
+      return discriminatorValue(meta, row[c.name], i, what);
+    }),
+  );
+  return { columns, values };
+}
+
+/** The discriminator a row of `meta` is written with: the class's own; a value given must be one of the class's. */
+function discriminatorValue(meta: EntityMetadata, given: unknown, i: number, what: string): unknown {
+  const own = meta.inheritance!.value;
+  const allowed = classValues(meta) ?? [...meta.inheritance!.root.inheritance!.byValue.keys()];
+  if (given === undefined || given === null) {
+    if (own !== undefined) return own;
+    throw new InvalidArgumentError(`${what}: row ${i + 1} of ${meta.name} has no ${meta.inheritance!.discriminatorColumn.name}, and ${meta.name} has no discriminator value of its own; insert through a concrete class (one of ${allowed.map((v) => `'${v}'`).join(', ')}).`);
+  }
+  if (!allowed.includes(given as string)) {
+    throw new InvalidArgumentError(`${what}: row ${i + 1} gives ${meta.inheritance!.discriminatorColumn.name} = ${JSON.stringify(given)}, which is not a ${meta.name} value (${allowed.map((v) => `'${v}'`).join(', ')}).`);
+  }
+  return given;
+}
+
 function fill(c: ColumnProperty, now: Date): unknown {
   if (c.default !== undefined) return 'value' in c.default ? c.default.value : c.default.fn();
   if (c.version) return 1;
@@ -63,9 +113,8 @@ export async function bulkInsert(meta: EntityMetadata, dialect: SqlDialect, tx: 
   const ctx = new FlushContext(dialect, tx);
   const given = givenColumns(meta, rows, 'bulkInsert()');
   const givenSet = new Set(given);
-  // Columns with a value the ORM supplies (a JavaScript default, version, timestamps) are written even when no row gives them.
-  const columns = meta.columns.filter((c) => givenSet.has(c) || c.default !== undefined || c.version || c.createdAt || c.updatedAt);
-  const values = rows.map((row) => columns.map((c) => (row[c.name] === undefined ? fill(c, ctx.now) : row[c.name])));
+  // Columns with a value the ORM supplies (a JavaScript default, version, timestamps, the discriminator) are written even when no row gives them.
+  const { columns, values } = insertColumns(meta, rows, given, 'bulkInsert()', ctx.now);
   const table = meta.table;
   const pk = meta.primaryKey;
   const generated = pk.length === 1 && pk[0]!.autoIncrement && !givenSet.has(pk[0]!) ? table.$column(pk[0]!.name) : undefined;
@@ -108,14 +157,33 @@ export async function bulkUpdate(meta: EntityMetadata, dialect: SqlDialect, tx: 
     if (group === undefined) groups.set(signature, (group = { set, rows: [] }));
     group.rows.push({ key, set: set.map((c) => row[c.name]) });
   });
+  const values = classValues(meta);
+  // A class of one discriminator value: the value is checked in each row's WHERE (the check the flush makes of a version).
+  const only = values?.length === 1 ? { column: meta.columns.find((c) => c.name === meta.inheritance!.discriminatorColumn.name)!, value: values[0] } : undefined;
   for (const group of groups.values()) {
     // Chunked so one statement stays under the parameter limit (key and values per row).
     const per = Math.max(1, Math.floor(ctx.plan.maxParameters / (group.set.length + pk.length + 1)));
     for (let i = 0; i < group.rows.length; i += per) {
-      await updateRows(ctx, { meta, set: group.set, rows: group.rows.slice(i, i + per), check: false });
+      let chunk = group.rows.slice(i, i + per);
+      if (values !== undefined && only === undefined) chunk = await rowsOfClass(meta, tx, chunk, values);
+      if (only !== undefined) chunk = chunk.map((r) => ({ ...r, version: only.value }));
+      await updateRows(ctx, { meta, set: group.set, rows: chunk, check: false, ...(only === undefined ? {} : { version: only.column }) });
     }
   }
   return rows.length;
+}
+
+/** The rows whose keys belong to the class (its discriminator values): one SELECT of the chunk's keys. */
+async function rowsOfClass<R extends { readonly key: readonly unknown[] }>(meta: EntityMetadata, tx: Transaction, rows: readonly R[], values: readonly string[]): Promise<R[]> {
+  if (rows.length === 0) return [];
+  const table = meta.table;
+  const pk = meta.primaryKey.map((c) => table.$column(c.name));
+  const keyMatch = pk.length === 1 ? pk[0]!.in(rows.map((r) => r.key[0])) : or(...rows.map((r) => and(...pk.map((c, i) => c.eq(r.key[i])))));
+  const discriminator = table.$column(meta.inheritance!.discriminatorColumn.name);
+  const selection = Object.fromEntries(pk.map((c, i) => [`k${i}`, c]));
+  const found = (await tx.execute(select(selection).from(table).where(and(keyMatch, discriminator.in(values))))) as Record<string, unknown>[];
+  const keys = new Set(found.map((row) => identityOf(pk.map((_c, i) => row[`k${i}`]))));
+  return rows.filter((r) => keys.has(identityOf(r.key)));
 }
 
 /** DELETE the rows matching a filter (as in `find({ where })`); returns the count the driver reports. */
@@ -133,17 +201,24 @@ export async function bulkDelete(meta: EntityMetadata, dialect: SqlDialect, tx: 
 /** INSERT … ON CONFLICT (conflict) DO UPDATE (ON DUPLICATE KEY UPDATE on MySQL), chunked. Returns the driver's affected count. */
 export async function upsert(meta: EntityMetadata, dialect: SqlDialect, tx: Transaction, rows: readonly Row[], options: UpsertOptions): Promise<number> {
   if (rows.length === 0) return 0;
-  if (options === undefined || !Array.isArray(options.conflict) || options.conflict.length === 0) {
-    throw new InvalidArgumentError('upsert(): give the unique properties rows conflict on: { conflict: [\'email\'] }.');
+  if (options !== undefined && (options === null || typeof options !== 'object')) throw new InvalidArgumentError('upsert(): options must be an object: { conflict: [\'email\'] }.');
+  const names = options?.conflict ?? meta.primaryKey.map((c) => c.name);
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new InvalidArgumentError('upsert(): give the unique properties rows conflict on: { conflict: [\'email\'] } (or leave conflict out for the primary key).');
   }
   const table = meta.table;
-  const conflict = options.conflict.map((n) => columnProperty(meta, n, 'upsert()'));
+  const conflict = names.map((n) => columnProperty(meta, n, 'upsert()'));
   const given = givenColumns(meta, rows, 'upsert()');
+  const missing = conflict.filter((c) => !given.includes(c) && c.default === undefined);
+  if (missing.length > 0) {
+    throw new InvalidArgumentError(`upsert(): rows conflict on ${names.join(', ')}, but no row gives ${missing.map((c) => c.name).join(', ')}; give every conflict property in every row.`);
+  }
   const now = new Date();
-  const columns = meta.columns.filter((c) => given.includes(c) || c.default !== undefined || c.version || c.createdAt || c.updatedAt);
-  const updateNames = options.update ?? given.filter((c) => !c.primary && !conflict.includes(c)).map((c) => c.name);
+  const { columns, values } = insertColumns(meta, rows, given, 'upsert()', now);
+  const inheritance = meta.inheritance;
+  const updateNames = options?.update ?? given.filter((c) => !c.primary && !conflict.includes(c) && c.name !== inheritance?.discriminatorColumn.name).map((c) => c.name);
   for (const n of updateNames) columnProperty(meta, n, 'upsert()');
-  const filled = rows.map((row) => Object.fromEntries(columns.map((c) => [c.name, row[c.name] === undefined ? fill(c, now) : row[c.name]])));
+  const filled = values.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]])));
   const per = Math.max(1, Math.floor(dialect.adapter.maxParameters / Math.max(1, columns.length)));
   let count = 0;
   for (let i = 0; i < filled.length; i += per) {

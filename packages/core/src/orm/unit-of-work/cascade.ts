@@ -1,8 +1,10 @@
 import { NotLoadedError } from '../../errors/errors';
 import { type InstanceState, stateOf } from '../identity/instance-state';
 import type { EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
+import type { Where } from '../query/filter-types';
 import { Collection } from '../relations/collection';
 import { Ref } from '../relations/ref';
+import { keyOfInstance } from './relationship-sync';
 import { readToOne, type ToOneAccess, toOneAccess } from './tracking/to-one';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -16,6 +18,11 @@ import type { UnitOfWork } from './unit-of-work';
  *   one statement per relationship and level), and so on from them, at flush.
  * - `delete-orphan`: a child removed from its parent's collection (or whose to-one was set to
  *   null) is deleted at flush, unless it found another parent meanwhile.
+ * - `refresh`: `session.refresh(obj)` also reloads the columns of the objects obj holds in its
+ *   loaded relationships (and so on from them); nothing unloaded is loaded for it.
+ * - `expunge`: `session.expunge(obj)` also detaches the objects obj holds in its loaded
+ *   relationships (and so on from them).
+ * The default is `['save']`; `all` adds merge, delete, refresh and expunge (as SQLAlchemy's).
  */
 
 /** Loads the children of persistent parents through a one-to-many (or inverse one-to-one) relationship. */
@@ -65,6 +72,43 @@ function reachable(instance: object, meta: EntityMetadata, out: object[]): void 
  * costs n, not n²).
  */
 export function cascadeSaves(uow: UnitOfWork, root: object): void {
+  // The work arrays are reused from call to call (one call per added object); a call made
+  // while one runs (a join that assigns a relationship) gets its own.
+  const buffers = spareBuffers ?? { stack: [], found: [] };
+  spareBuffers = undefined;
+  const { stack, found } = buffers;
+  stack.push(root);
+  try {
+    while (stack.length > 0) {
+      const instance = stack.pop()!;
+      const state = uow.stateIn(instance);
+      if (state === undefined) continue;
+      found.length = 0;
+      reachable(instance, state.meta, found);
+      for (let i = 0; i < found.length; i++) {
+        const target = found[i]!;
+        const s = stateOf(target);
+        if (s !== undefined && s.session === uow.host && (s.status === 'pending' || s.status === 'persistent')) continue;
+        if (uow.join(target)) stack.push(target);
+      }
+    }
+  } finally {
+    stack.length = 0;
+    found.length = 0;
+    spareBuffers = buffers;
+  }
+}
+
+let spareBuffers: { readonly stack: object[]; readonly found: object[] } | undefined;
+
+/**
+ * The objects of this session `root` reaches through relationships cascading `option`, as far
+ * as memory holds them (loaded collections, loaded Refs), `root` excluded. What is not loaded
+ * is not followed: refresh and expunge act on the objects in hand.
+ */
+export function cascadeReach(uow: UnitOfWork, root: object, option: 'refresh' | 'expunge'): object[] {
+  const seen = new Set<object>([root]);
+  const out: object[] = [];
   const stack = [root];
   const found: object[] = [];
   while (stack.length > 0) {
@@ -72,13 +116,62 @@ export function cascadeSaves(uow: UnitOfWork, root: object): void {
     const state = uow.stateIn(instance);
     if (state === undefined) continue;
     found.length = 0;
-    reachable(instance, state.meta, found);
+    for (const r of state.meta.relations) if (r.cascade.has(option)) loadedTargets(instance, state.meta, r, found);
     for (const target of found) {
-      const s = stateOf(target);
-      if (s !== undefined && s.session === uow.host && (s.status === 'pending' || s.status === 'persistent')) continue;
-      if (uow.join(target)) stack.push(target);
+      if (seen.has(target)) continue;
+      seen.add(target);
+      const s = uow.stateIn(target);
+      if (s === undefined || (s.status !== 'pending' && s.status !== 'persistent')) continue;
+      out.push(target);
+      stack.push(target);
     }
   }
+  return out;
+}
+
+/** What one relationship of `instance` holds in memory (no Ref is made from a foreign key). */
+function loadedTargets(instance: object, meta: EntityMetadata, r: RelationProperty, out: object[]): void {
+  const value = r.joinColumns.length > 0 ? toOneAccess(meta, r).stored(instance) : (instance as Row)[r.name];
+  if (value instanceof Collection) {
+    if (value.isLoaded) out.push(...value.items!);
+  } else if (value instanceof Ref) {
+    if (value.value !== undefined) out.push(value.value);
+  } else if (value !== null && typeof value === 'object') out.push(value);
+}
+
+/** Reads the rows of persistent objects of one class by primary key (no autoflush); the hydrated objects. */
+export type KeyedReader = (meta: EntityMetadata, keys: readonly unknown[]) => Promise<unknown>;
+
+/**
+ * The `refresh` cascade: the objects a refreshed one reached (`cascadeReach`, taken before its
+ * reload resets its collections) are expired (their unflushed changes dropped) and read back,
+ * one statement per class (and chunk of keys), so each is overwritten from its row. Pending
+ * objects are left alone: there is no row to read.
+ */
+export async function refreshReached(uow: UnitOfWork, reached: readonly object[], read: KeyedReader): Promise<void> {
+  const byClass = new Map<EntityMetadata, unknown[]>();
+  for (const target of reached) {
+    const state = uow.stateIn(target)!;
+    if (state.status !== 'persistent') continue;
+    const key = keyOfInstance(target, state.meta);
+    if (key === undefined) continue;
+    state.expired = true;
+    uow.discardWrites(target, state);
+    let keys = byClass.get(state.meta);
+    if (keys === undefined) byClass.set(state.meta, (keys = []));
+    keys.push(key);
+  }
+  for (const [meta, keys] of byClass) {
+    for (let i = 0; i < keys.length; i += REFRESH_CHUNK) await read(meta, keys.slice(i, i + REFRESH_CHUNK));
+  }
+}
+
+const REFRESH_CHUNK = 500;
+
+/** A filter matching the rows of these primary-key values (`keyOfInstance` values). */
+export function keysWhere(meta: EntityMetadata, keys: readonly unknown[]): Where<object> {
+  const pk = meta.primaryKey;
+  return (pk.length === 1 ? { [pk[0]!.name]: { in: keys } } : { or: keys }) as Where<object>;
 }
 
 /**

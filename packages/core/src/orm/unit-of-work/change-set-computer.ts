@@ -20,15 +20,18 @@ import type { DirtyEntry, JsonWatch, UnitOfWork } from './unit-of-work';
  * loaded collections.
  */
 export function computeChangeSet(uow: UnitOfWork): ChangeSet {
-  const inserts: InsertChange[] = [];
-  for (const instance of uow.pending) {
-    const state = stateOf(instance)!;
-    inserts.push({ kind: 'insert', state, instance });
-  }
+  const inserts = new Array<InsertChange>(uow.pending.size);
+  let at = 0;
+  // forEach: no iterator result per object while this runs unoptimized (once per flush).
+  uow.pending.forEach((instance) => {
+    inserts[at++] = { kind: 'insert', state: stateOf(instance)!, instance };
+  });
   const updates: UpdateChange[] = [];
+  const anyDeleted = uow.deleted.size !== 0;
+  const anyJson = uow.json.size !== 0;
   for (const [instance, entry] of uow.dirty) {
-    if (uow.deleted.has(instance)) continue;
-    const columns = changedColumns(instance, entry.state, entry, uow.json.get(instance));
+    if (anyDeleted && uow.deleted.has(instance)) continue;
+    const columns = changedColumns(instance, entry.state, entry, anyJson ? uow.json.get(instance) : undefined);
     if (columns.length !== 0) updates.push({ kind: 'update', state: entry.state, instance, columns });
   }
   for (const [instance, watch] of uow.json) {
@@ -41,7 +44,7 @@ export function computeChangeSet(uow: UnitOfWork): ChangeSet {
     const state = stateOf(instance)!;
     if (state.status === 'persistent') deletes.push({ kind: 'delete', state, instance });
   }
-  const associations = associationChanges(uow);
+  const associations = associationChanges(uow, inserts);
   const isEmpty = inserts.length === 0 && updates.length === 0 && deletes.length === 0 && associations.length === 0;
   return { inserts, updates, deletes, associations, isEmpty };
 }
@@ -123,7 +126,7 @@ function foreignKeyChanged(instance: object, meta: EntityMetadata, relation: Rel
  * being deleted take their association rows with them, ON DELETE CASCADE), and the links of
  * new objects' loaded many-to-many collections, on either side.
  */
-function associationChanges(uow: UnitOfWork): AssociationChange[] {
+function associationChanges(uow: UnitOfWork, inserts: readonly InsertChange[]): AssociationChange[] {
   const out: AssociationChange[] = [];
   const seen = new Map<RelationProperty, Map<object, Set<object>>>();
   const push = (relation: RelationProperty, owner: object, target: object, kind: 'link' | 'unlink'): void => {
@@ -145,10 +148,15 @@ function associationChanges(uow: UnitOfWork): AssociationChange[] {
       }
     }
   }
-  for (const instance of uow.pending) {
-    const meta = stateOf(instance)!.meta;
-    for (const r of meta.relations) {
-      if (r.relation !== 'manyToMany') continue;
+  let meta: EntityMetadata | undefined;
+  let manyToMany: readonly RelationProperty[] = [];
+  for (let i = 0; i < inserts.length; i++) {
+    const { instance, state } = inserts[i]!;
+    if (state.meta !== meta) {
+      meta = state.meta;
+      manyToMany = manyToManyOf(meta);
+    }
+    for (const r of manyToMany) {
       const c = (instance as Record<string, unknown>)[r.name];
       if (!(c instanceof Collection) || !c.isLoaded) continue;
       const owning = r.owner ? r : r.inverse;
@@ -161,4 +169,12 @@ function associationChanges(uow: UnitOfWork): AssociationChange[] {
     }
   }
   return out;
+}
+
+const manyToManies = new WeakMap<EntityMetadata, readonly RelationProperty[]>();
+
+function manyToManyOf(meta: EntityMetadata): readonly RelationProperty[] {
+  let list = manyToManies.get(meta);
+  if (list === undefined) manyToManies.set(meta, (list = meta.relations.filter((r) => r.relation === 'manyToMany')));
+  return list;
 }

@@ -68,7 +68,10 @@ function orderTables<C extends Change>(
 ): Ordered<C> {
   const byRoot = new Map<EntityMetadata, Rows<C>>();
   let last: Rows<C> | undefined;
-  for (const c of changes) {
+  // Index loops: this runs once per flush over every row, mostly before it is optimized, and
+  // an unoptimized for-of allocates a result object per row.
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
     const meta = c.state.meta;
     const root = rootOf(meta);
     let rows = last !== undefined && last.root === root ? last : byRoot.get(root);
@@ -85,7 +88,8 @@ function orderTables<C extends Change>(
     const seen = new Set<RelationProperty>();
     let metaSeen: EntityMetadata | undefined;
     let pending: readonly RelationProperty[] = [];
-    for (const c of rows.changes) {
+    for (let i = 0; i < rows.changes.length; i++) {
+      const c = rows.changes[i]!;
       // Relations not yet known to be used: once each has an edge, the rest of the rows are skipped.
       if (c.state.meta !== metaSeen) {
         metaSeen = c.state.meta;

@@ -1,10 +1,13 @@
 import { type IdentityKey, identityOf, keyPart } from '../identity/identity-key';
 import type { InstanceState } from '../identity/instance-state';
-import type { EntityMetadata } from '../metadata/entity-metadata';
+import type { EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
 import { Ref } from '../relations/ref';
 import type { FlushContext } from './persister/flush-context';
-import { primaryKeySlots } from './persister/row-values';
+import { type PendingRow, primaryKeySlots } from './persister/row-values';
 import { foreignKeyRelations, foreignKeySlots } from './row-links';
+import { hasAccessors } from './tracking/accessors';
+import { type Storage, storageOf } from './tracking/storage';
+import { type ToOneAccess, toOneAccess } from './tracking/to-one';
 
 /**
  * What a flush wrote, kept apart from the instances until the session decides to apply it.
@@ -81,6 +84,10 @@ class UndoLog {
   private readonly states: InstanceState[] = [];
   private readonly keys: (IdentityKey | undefined)[] = [];
   private readonly snapshots: (unknown[] | undefined)[] = [];
+  private readonly refs: Ref<object, unknown>[] = [];
+  private readonly refKeys: unknown[] = [];
+  /** New rows applied: their undo is kept on them (PendingRow.prior…), not in arrays here. */
+  inserted: readonly PendingRow[] = [];
 
   property(target: object, name: string): void {
     const previous = (target as Record<string, unknown>)[name];
@@ -91,10 +98,8 @@ class UndoLog {
   }
 
   refKey(ref: Ref<object, unknown>): void {
-    this.targets.push(ref);
-    this.names.push(undefined);
-    this.previous.push(ref.key);
-    this.had.push(true);
+    this.refs.push(ref);
+    this.refKeys.push(ref.key);
   }
 
   state(state: InstanceState): void {
@@ -116,8 +121,18 @@ class UndoLog {
       else if (this.had[i]) this.write(target, name, this.previous[i]);
       else delete target[name];
     }
+    for (let i = this.refs.length - 1; i >= 0; i--) this.refs[i]!.key = this.refKeys[i];
+    const inserted = this.inserted;
+    for (let i = inserted.length - 1; i >= 0; i--) {
+      const row = inserted[i]!;
+      row.state.key = row.priorKey;
+      row.state.snapshot = row.priorSnapshot;
+      if (row.priorValues !== undefined) unswap(row.instance, row.meta, row.priorValues, row.values);
+    }
     this.targets.length = 0;
     this.states.length = 0;
+    this.refs.length = 0;
+    this.inserted = [];
   }
 }
 
@@ -133,11 +148,15 @@ export class FlushOutcome {
   /** @internal */
   constructor(ctx: FlushContext) {
     // The pending rows become the results (one object per row, not two).
-    const inserted: InsertedRow[] = [];
+    let count = 0;
+    for (const rows of ctx.inserted.values()) count += rows.length;
+    const inserted = new Array<InsertedRow>(count);
+    let at = 0;
     for (const rows of ctx.inserted.values()) {
-      for (const r of rows) {
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
         r.key = keyOf(r.meta, r.values);
-        inserted.push(r as InsertedRow);
+        inserted[at++] = r as InsertedRow;
       }
     }
     this.inserted = inserted;
@@ -162,18 +181,44 @@ export class FlushOutcome {
    */
   apply(listener: FlushListener = {}): Undo {
     const log = new UndoLog(listener.write ?? assignProperty);
-    for (const row of this.inserted) {
-      assign(row.instance, row.meta, row.values, log);
-      fixRefs(row.instance, row.meta, row.values, log);
+    // With quiet writes (a session), an instance keeping its values in storage takes its
+    // inserted row as its values, which is also its snapshot (as a hydrated one): one swap
+    // instead of a compare and write per column; the next write copies it.
+    const quiet = listener.write !== undefined;
+    let meta: EntityMetadata | undefined;
+    let store: Storage | undefined;
+    let plan: ToOnePlan | undefined;
+    let stored = false;
+    const inserted = this.inserted as PendingRow[];
+    log.inserted = inserted;
+    for (let i = 0; i < inserted.length; i++) {
+      const row = inserted[i]!;
+      if (row.meta !== meta) {
+        meta = row.meta;
+        store = storageOf(meta);
+        plan = toOnePlan(meta);
+        stored = hasAccessors(meta);
+      }
       const { state } = row;
-      log.state(state);
-      state.key = row.key;
+      const current = quiet ? store!.values(row.instance) : undefined;
+      if (current !== undefined && current !== state.snapshot) {
+        row.priorValues = current;
+        store!.setValues(row.instance, row.values);
+      } else {
+        row.priorValues = undefined;
+        assign(row.instance, meta, row.values, log);
+      }
+      if (plan!.relations.length !== 0) fixRefs(row.instance, plan!, row.values, log, stored);
+      row.priorKey = state.key;
+      row.priorSnapshot = state.snapshot;
+      state.key = row.key!;
       state.snapshot = row.values as unknown[];
-      listener.onInserted?.(state, row.key, row.instance);
+      listener.onInserted?.(state, row.key!, row.instance);
     }
     for (const row of this.updated) {
       assign(row.instance, row.meta, row.values, log, row.slots);
-      fixRefs(row.instance, row.meta, row.values, log);
+      const rowPlan = toOnePlan(row.meta);
+      if (rowPlan.relations.length !== 0) fixRefs(row.instance, rowPlan, row.values, log, hasAccessors(row.meta));
       log.state(row.state);
       row.state.snapshot = row.values as unknown[];
       if (row.state.key !== row.key) row.state.key = row.key;
@@ -204,12 +249,50 @@ function assign(instance: object, meta: EntityMetadata, values: readonly unknown
   }
 }
 
-/** A Ref that holds a new entity learns the key it was inserted under. */
-function fixRefs(instance: object, meta: EntityMetadata, values: readonly unknown[], log: UndoLog): void {
-  for (const relation of foreignKeyRelations(meta)) {
-    const ref = (instance as Record<string, unknown>)[relation.name];
+/**
+ * Undo a swap: the values as they are now, with the columns the row decided (and the columns
+ * no property maps, which only the row held) put back as they were before.
+ */
+function unswap(instance: object, meta: EntityMetadata, before: unknown[], row: readonly unknown[]): void {
+  const store = storageOf(meta);
+  const next = (store.values(instance) ?? row).slice();
+  const columns = meta.columns;
+  for (let i = 0; i < columns.length; i++) {
+    if (!columns[i]!.instance || (row[i] !== undefined && row[i] !== before[i])) next[i] = before[i];
+  }
+  store.setValues(instance, next);
+}
+
+/** Per class, its owning to-one relationships with their storage accesses and foreign-key slots. */
+interface ToOnePlan {
+  readonly relations: readonly RelationProperty[];
+  readonly accesses: readonly ToOneAccess[];
+  readonly slots: readonly (readonly number[])[];
+}
+
+const toOnePlans = new WeakMap<EntityMetadata, ToOnePlan>();
+
+function toOnePlan(meta: EntityMetadata): ToOnePlan {
+  let plan = toOnePlans.get(meta);
+  if (plan === undefined) {
+    const relations = foreignKeyRelations(meta);
+    plan = { relations, accesses: relations.map((r) => toOneAccess(meta, r)), slots: relations.map((r) => foreignKeySlots(meta, r)) };
+    toOnePlans.set(meta, plan);
+  }
+  return plan;
+}
+
+/**
+ * A Ref that holds a new entity learns the key it was inserted under. With accessors (`stored`
+ * true), only a Ref already made is looked at: one made later from the row's values has the key.
+ */
+function fixRefs(instance: object, plan: ToOnePlan, values: readonly unknown[], log: UndoLog, stored: boolean): void {
+  const relations = plan.relations;
+  for (let r = 0; r < relations.length; r++) {
+    const relation = relations[r]!;
+    const ref = stored ? plan.accesses[r]!.stored(instance) : (instance as Record<string, unknown>)[relation.name];
     if (!(ref instanceof Ref)) continue;
-    const slots = foreignKeySlots(meta, relation);
+    const slots = plan.slots[r]!;
     let key: unknown;
     if (slots.length === 1) {
       key = values[slots[0]!];

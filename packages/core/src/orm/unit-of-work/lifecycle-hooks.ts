@@ -34,7 +34,29 @@ export function removeEntityListener<T extends object>(cls: abstract new (...arg
 
 /** Whether any object of this event may have something to call (cheap check before walking the sets). */
 export function anyHooks(instances: Iterable<object>, event: EntityEvent): boolean {
-  for (const instance of instances) if (hasHooks(instance, event)) return true;
+  // The answer is the class's: each class is checked once (a flush's objects interleave a few
+  // classes: a user, its posts, the next user…). Arrays and sets get their own loops.
+  const checked: unknown[] = [];
+  if (Array.isArray(instances)) {
+    for (let i = 0; i < instances.length; i++) if (hooked(instances[i] as object, event, checked)) return true;
+    return false;
+  }
+  if (instances instanceof Set) {
+    let found = false;
+    (instances as Set<object>).forEach((instance) => {
+      if (!found && hooked(instance, event, checked)) found = true;
+    });
+    return found;
+  }
+  for (const instance of instances) if (hooked(instance, event, checked)) return true;
+  return false;
+}
+
+function hooked(instance: object, event: EntityEvent, checked: unknown[]): boolean {
+  const proto: unknown = Object.getPrototypeOf(instance);
+  for (let i = 0; i < checked.length; i++) if (checked[i] === proto) return false;
+  if (hasHooks(instance, event)) return true;
+  checked.push(proto);
   return false;
 }
 

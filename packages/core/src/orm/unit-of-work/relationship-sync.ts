@@ -6,9 +6,10 @@ import { registryOf } from '../metadata/registry';
 import { Collection, setCollectionHooks } from '../relations/collection';
 import { describeKey, Ref, setInstanceKeyReader } from '../relations/ref';
 import { rootOf } from './row-links';
-import { adoptOwnValues, installAccessors, setToOneWriter } from './tracking/accessors';
+import { adoptOwnValues, installAccessors, markOurs, setInverseOneDescriptor, setToOneWriter } from './tracking/accessors';
 import { type ChangeTracker, trackerOf } from './tracking/change-tracker';
 import { readToOne, toOneAccess } from './tracking/to-one';
+import type { UnitOfWork } from './unit-of-work';
 
 /**
  * Both sides of a relationship kept in step in memory, as the application changes one:
@@ -89,10 +90,9 @@ function sameTarget(a: Ref<object, unknown> | null | undefined, b: Ref<object, u
 function normalize(owner: object, relation: RelationProperty, value: unknown, tracker: ChangeTracker | undefined): Ref<object, unknown> | null {
   if (value === null || value === undefined) return null;
   const target = relation.target;
-  const where = `${owner.constructor.name}.${relation.name}`;
   if (value instanceof Ref) {
     if (value.entity !== target.class && !(value.entity.prototype instanceof target.class)) {
-      throw new InvalidArgumentError(`${where} is a relationship to ${target.name}; got a Ref to ${value.entity.name}.`);
+      throw new InvalidArgumentError(`${owner.constructor.name}.${relation.name} is a relationship to ${target.name}; got a Ref to ${value.entity.name}.`);
     }
     let ref = value as Ref<object, unknown>;
     const site = ref.site;
@@ -110,7 +110,7 @@ function normalize(owner: object, relation: RelationProperty, value: unknown, tr
     return new Ref<object, unknown>(value.constructor as typeof target.class, keyOfInstance(value), value).bind(owner, relation.name);
   }
   const got = typeof value === 'object' ? (value.constructor?.name ?? 'object') : `${typeof value} ${describeKey(value)}`;
-  throw new InvalidArgumentError(`${where}: assign a ${target.name}, a Ref to one (ref(${target.name}, id)), or null; got ${got}.`);
+  throw new InvalidArgumentError(`${owner.constructor.name}.${relation.name}: assign a ${target.name}, a Ref to one (ref(${target.name}, id)), or null; got ${got}.`);
 }
 
 function inSession(state: InstanceState | undefined): boolean {
@@ -144,16 +144,19 @@ function backPopulate(owner: object, relation: RelationProperty, before: object 
   const inverse = relation.inverse;
   if (inverse === undefined) return;
   if (inverse.relation === 'oneToMany') {
+    // An unloaded collection remembers the change, to apply it to the rows when it loads.
     if (before !== undefined && before !== after) {
       const c = (before as Row)[inverse.name];
-      if (c instanceof Collection && c.isLoaded && c.items!.includes(owner)) {
+      if (c instanceof Collection && !c.isLoaded) c.dropItem(owner);
+      else if (c instanceof Collection && c.items!.includes(owner)) {
         trackerOf(stateOf(before))?.collectionChanging(c);
         c.dropItem(owner);
       }
     }
     if (after !== undefined) {
       const c = (after as Row)[inverse.name];
-      if (c instanceof Collection && c.isLoaded && !c.items!.includes(owner)) {
+      if (c instanceof Collection && !c.isLoaded) c.pushItem(owner);
+      else if (c instanceof Collection && !c.items!.includes(owner)) {
         trackerOf(stateOf(after))?.collectionChanging(c);
         c.pushItem(owner);
       }
@@ -170,6 +173,99 @@ function backPopulate(owner: object, relation: RelationProperty, before: object 
   }
 }
 
+/** The values of inverse one-to-one properties (`user.profile`): a Ref, null (none), or absent (not loaded). */
+const inverseOnes = new Map<string, WeakMap<object, Ref<object, unknown> | null>>();
+
+/** By property name (a single-table subclass's relationship is a copy of its parent's), then owner. */
+function inverseStore(relation: RelationProperty): WeakMap<object, Ref<object, unknown> | null> {
+  let store = inverseOnes.get(relation.name);
+  if (store === undefined) inverseOnes.set(relation.name, (store = new WeakMap()));
+  return store;
+}
+
+/**
+ * `owner[relation] = value` for an inverse one-to-one (`user.profile = profile`, Profile owning
+ * `user_id`): the owning side follows, as `post.author = user` moves the post between
+ * collections. The new target's to-one is set to `owner` (its foreign key written at flush;
+ * the user it was linked to loses it), and the previous target's is cleared. When the previous
+ * target was never loaded, the unit of work finds it at the next flush (one statement per
+ * relationship) and clears it then. Loaders store what they found with storeInverseOne
+ * instead: a load changes nothing.
+ */
+export function assignInverseOne(owner: object, relation: RelationProperty, value: unknown): void {
+  const state = stateOf(owner);
+  const tracker = inSession(state) ? trackerOf(state) : undefined;
+  const next = normalize(owner, relation, value, tracker);
+  const store = inverseStore(relation);
+  const previous = store.get(owner);
+  store.set(owner, next);
+  const inverse = relation.inverse;
+  // Unknown before (not loaded): even null may replace a row's link.
+  if (inverse === undefined || (previous !== undefined && sameTarget(previous, next, relation))) return;
+  const before = targetOf(previous, relation, tracker);
+  const after = targetOf(next, relation, tracker);
+  if (before !== undefined && before !== after) {
+    const beforeMeta = metaOfInstance(before)!;
+    const current = readToOne(before, beforeMeta, inverse);
+    if (current !== null && current !== undefined && (current.value === owner || targetOf(current, inverse, trackerOf(stateOf(before))) === owner)) {
+      assignToOne(before, beforeMeta, inverse, null);
+    }
+  } else if (previous === undefined && state?.status === 'persistent' && tracker !== undefined) {
+    // Which row links to the owner now is not known here: the flush looks it up.
+    (tracker as UnitOfWork).inverseReplaced(owner, relation);
+  }
+  if (after === undefined) return;
+  if (tracker !== undefined && relation.cascade.has('save')) tracker.cascadeAdd(after);
+  const afterMeta = metaOfInstance(after)!;
+  tracked(after, afterMeta);
+  assignToOne(after, afterMeta, inverse, owner);
+}
+
+/** Store a loaded inverse one-to-one value (a Ref bound to it, or null) without any bookkeeping. */
+export function storeInverseOne(owner: object, relation: RelationProperty, value: Ref<object, unknown> | null): void {
+  const meta = metaOfInstance(owner);
+  if (meta !== undefined) installAccessors(meta);
+  inverseStore(relation).set(owner, value);
+}
+
+setInverseOneDescriptor((_meta, relation) => {
+  const store = inverseStore(relation);
+  const get = function get(this: object): unknown {
+    return store.get(this);
+  };
+  markOurs(get);
+  return {
+    configurable: true,
+    enumerable: true,
+    get,
+    set(this: object, value: unknown): void {
+      assignInverseOne(this, relation, value);
+    },
+  };
+});
+
+/**
+ * A flush found `child` linked to one of `owners` whose inverse one-to-one (`relation`) was
+ * since pointed elsewhere: the child's link is cleared (it may become an orphan).
+ */
+export function unlinkReplaced(child: object, relation: RelationProperty, owners: ReadonlySet<object>): void {
+  const inverse = relation.inverse;
+  if (inverse === undefined) return;
+  const childMeta = metaOfInstance(child)!;
+  const link = readToOne(child, childMeta, inverse);
+  const owner = link?.value ?? targetOf(link, inverse, trackerOf(stateOf(child)));
+  if (owner === undefined || !owners.has(owner)) return;
+  const current = inverseStore(relation).get(owner);
+  if (current?.value === child) return;
+  assignToOne(child, childMeta, inverse, null);
+}
+
+/** The to-many property of its owner that holds `collection` (kept apart: its closure would cost every relationOf call). */
+function propertyHolding(meta: EntityMetadata, collection: Collection<object>): string | undefined {
+  const owner = collection.owner as Row;
+  return meta.relations.find((r) => (r.relation === 'oneToMany' || r.relation === 'manyToMany') && owner[r.name] === collection)?.name;
+}
+
 /** The relationship a Collection holds, binding it to its property when it was created by a field initializer. */
 function relationOf(collection: Collection<object>): { meta: EntityMetadata; relation: RelationProperty } | undefined {
   const owner = collection.owner;
@@ -177,11 +273,18 @@ function relationOf(collection: Collection<object>): { meta: EntityMetadata; rel
   if (meta === undefined) return undefined;
   let name = collection.site?.property;
   if (name === undefined) {
-    name = meta.relations.find((r) => (r.relation === 'oneToMany' || r.relation === 'manyToMany') && (owner as Row)[r.name] === collection)?.name;
+    name = propertyHolding(meta, collection);
     if (name === undefined) return undefined;
     collection.bind(name);
   }
-  const relation = meta.relations.find((r) => r.name === name);
+  let relation: RelationProperty | undefined;
+  const relations = meta.relations;
+  for (let i = 0; i < relations.length; i++) {
+    if (relations[i]!.name === name) {
+      relation = relations[i];
+      break;
+    }
+  }
   return relation === undefined ? undefined : { meta, relation };
 }
 
@@ -270,6 +373,17 @@ setCollectionHooks({
   removed,
   addsUnloaded(collection) {
     return relationOf(collection)?.relation.relation === 'oneToMany';
+  },
+  holds(collection, item) {
+    const found = relationOf(collection);
+    const inverse = found?.relation.inverse;
+    if (found === undefined || found.relation.relation !== 'oneToMany' || inverse === undefined) return true;
+    const itemMeta = metaOfInstance(item);
+    if (itemMeta === undefined) return false;
+    const current = readToOne(item, itemMeta, inverse);
+    if (current === null || current === undefined) return false;
+    const owner = collection.owner;
+    return current.value === owner || targetOf(current, inverse, trackerOf(stateOf(owner))) === owner;
   },
   created(owner) {
     let meta: EntityMetadata | undefined;

@@ -1,5 +1,5 @@
 import type { Transaction } from '../../engine/transaction';
-import { InvalidArgumentError } from '../../errors/errors';
+import { InvalidArgumentError, TransactionStateError } from '../../errors/errors';
 import type { SqlDialect } from '../../sql/dialect';
 import type { IdentityKey } from '../identity/identity-key';
 import type { IdentityMap } from '../identity/identity-map';
@@ -14,7 +14,8 @@ import { executeFlush } from './flush-executor';
 import { applyOutcome, Epoch } from './flush-journal';
 import { metaOfInstance } from './relationship-sync';
 import { foreignKeyRelations } from './row-links';
-import { afterFlushHooks, beforeFlushHooks } from './flush-hooks';
+import { releaseUniqueLinks, unlinkReplacedInverse } from './unique-links';
+import { afterFlushHooks, beforeFlushHooks, insideHooks } from './flush-hooks';
 import { adoptOwnValues, installAccessors } from './tracking/accessors';
 import type { ChangeTracker } from './tracking/change-tracker';
 import { serializeJson } from './tracking/equality';
@@ -58,7 +59,8 @@ export interface WriterHost extends SessionLink {
 export interface DirtyEntry {
   readonly state: InstanceState;
   readonly slots: number[];
-  readonly relations: RelationProperty[];
+  /** Shared and empty (NO_RELATIONS) until a to-one relationship is written. */
+  relations: RelationProperty[];
   /** The flush generation of the last write (writes made while a flush runs are newer than it). */
   written: number;
 }
@@ -82,20 +84,36 @@ export class UnitOfWork implements ChangeTracker {
   readonly associations: Links = new Map();
   /** Delete-orphan candidates: child → the to-one relationship through which it left its parent. */
   readonly orphans = new Map<object, RelationProperty>();
+  /** Inverse one-to-ones assigned while their previous target was not loaded: relation → owners (see assignInverseOne). */
+  readonly replacedInverse = new Map<RelationProperty, Set<object>>();
   epoch = new Epoch();
   /** The error of a failed flush, until the session rolls back. */
   failure: unknown = undefined;
-  /** Nonzero while a flush's session listeners or entity hooks run (see flush-hooks.ts). */
+  /** Nonzero while a flush's session listeners or entity hooks are being called (see flush-hooks.ts). */
   inHooks = 0;
   private running: Promise<void> | undefined = undefined;
   /** Counts flushes: an entry written before the current flush began has an older generation. */
   private generation = 0;
+  /** To-one changes recorded since the last flush (an over-count only costs a flush that writes nothing). */
+  private relationWrites = 0;
+  /** Of them, one-to-one changes (whose unique keys a flush may have to release first, see unique-links.ts). */
+  private oneToOneWrites = 0;
 
   constructor(readonly host: WriterHost) {}
 
+  /**
+   * Whether a flush may change what a relationship load finds: new or deleted objects, links,
+   * orphans, changed foreign keys (column-only changes cannot). Lazy loads autoflush only then.
+   */
+  get mayChangeLoads(): boolean {
+    return this.pending.size !== 0 || this.deleted.size !== 0 || this.associations.size !== 0 || this.orphans.size !== 0 || this.relationWrites !== 0 || this.replacedInverse.size !== 0;
+  }
+
   /** Anything a flush may have to write. */
   get hasChanges(): boolean {
-    return this.pending.size !== 0 || this.dirty.size !== 0 || this.deleted.size !== 0 || this.json.size !== 0 || this.associations.size !== 0 || this.orphans.size !== 0;
+    return (
+      this.pending.size !== 0 || this.dirty.size !== 0 || this.deleted.size !== 0 || this.json.size !== 0 || this.associations.size !== 0 || this.orphans.size !== 0 || this.replacedInverse.size !== 0
+    );
   }
 
   /** The state of an instance of this session. */
@@ -237,7 +255,10 @@ export class UnitOfWork implements ChangeTracker {
     if (state.status !== 'persistent') return;
     const entry = this.entryOf(instance, state);
     entry.written = this.generation;
-    if (!entry.relations.includes(relation)) entry.relations.push(relation);
+    this.relationWrites++;
+    if (relation.relation === 'oneToOne') this.oneToOneWrites++;
+    if (entry.relations === NO_RELATIONS) entry.relations = [relation];
+    else if (!entry.relations.includes(relation)) entry.relations.push(relation);
   }
 
   jsonRead(instance: object, state: InstanceState, slot: number): void {
@@ -287,6 +308,13 @@ export class UnitOfWork implements ChangeTracker {
     this.orphans.set(child, relation);
   }
 
+  /** `owner[relation]` (an inverse one-to-one) was assigned before its previous target was known. */
+  inverseReplaced(owner: object, relation: RelationProperty): void {
+    let owners = this.replacedInverse.get(relation);
+    if (owners === undefined) this.replacedInverse.set(relation, (owners = new Set()));
+    owners.add(owner);
+  }
+
   cascadeAdd(instance: object): void {
     const state = stateOf(instance);
     if (state !== undefined && state.session === this.host && (state.status === 'pending' || state.status === 'persistent')) return;
@@ -300,7 +328,7 @@ export class UnitOfWork implements ChangeTracker {
   private entryOf(instance: object, state: InstanceState): DirtyEntry {
     let entry = this.dirty.get(instance);
     if (entry === undefined) {
-      entry = { state, slots: [], relations: [], written: this.generation };
+      entry = { state, slots: [], relations: NO_RELATIONS, written: this.generation };
       this.dirty.set(instance, entry);
       if (!state.pinned) this.host.identityMap.pin(instance, state);
     }
@@ -328,10 +356,30 @@ export class UnitOfWork implements ChangeTracker {
 
   // ---- flushing ----
 
-  /** Write every recorded change in the session's transaction. Concurrent calls run one after another. */
+  /**
+   * Write every recorded change in the session's transaction. Concurrent calls run one after
+   * another. Called from a flush's own listeners or hooks, it raises: that flush cannot finish
+   * while one of its hooks awaits it (see flush-hooks.ts).
+   */
   flush(): Promise<void> {
-    // Called from a flush's own listeners or hooks (a query's autoflush): that flush writes what they changed.
-    if (this.inHooks !== 0) return Promise.resolve();
+    if (insideHooks(this)) {
+      return Promise.reject(
+        new TransactionStateError(
+          'flush() was called while the session is flushing (from a beforeFlush/afterFlush listener or an entity hook such as @BeforeInsert). ' +
+            'Remove the call: changes made in beforeFlush listeners and before-hooks are written by the flush under way, ' +
+            'and changes made in after-hooks and afterFlush listeners by the next flush (or the commit).',
+        ),
+      );
+    }
+    return this.queueFlush();
+  }
+
+  /** A query's autoflush: inside a flush's listeners or hooks it does nothing (that flush writes what they changed). */
+  autoflush(): Promise<void> {
+    return insideHooks(this) ? Promise.resolve() : this.queueFlush();
+  }
+
+  private queueFlush(): Promise<void> {
     const prior = this.running;
     const run = (prior === undefined ? this.flushNow() : prior.catch(() => undefined).then(() => this.flushNow())).finally(() => {
       if (this.running === run) this.running = undefined;
@@ -347,6 +395,7 @@ export class UnitOfWork implements ChangeTracker {
 
   private async flushNow(): Promise<void> {
     if (!this.hasChanges) return;
+    if (this.replacedInverse.size !== 0) await unlinkReplacedInverse(this);
     if (this.failure === undefined) await beforeFlushHooks(this, 'events');
     if (this.deleted.size !== 0 || this.orphans.size !== 0) {
       this.host.assertWritable('flush()');
@@ -355,25 +404,38 @@ export class UnitOfWork implements ChangeTracker {
     }
     if (this.failure === undefined) await beforeFlushHooks(this, 'entities');
     const started = ++this.generation;
-    const changes = computeChangeSet(this);
-    if (changes.isEmpty) {
-      this.settle();
-      return;
-    }
-    this.host.assertWritable('flush()');
-    const steps = commitOrder(changes);
-    const tx = await this.host.transactionForFlush();
+    const relationWrites = this.relationWrites;
+    let unrelease: (() => void) | undefined;
     let outcome;
     try {
-      outcome = await executeFlush(this.host.dialect, tx, steps);
-    } catch (error) {
+      if (this.oneToOneWrites !== 0) {
+        unrelease = await releaseUniqueLinks(this, () => this.host.transactionForFlush()).catch((error: unknown) => Promise.reject(new WriteFailure(error)));
+      }
+      const changes = computeChangeSet(this);
+      if (changes.isEmpty) {
+        if (this.relationWrites === relationWrites) this.relationWrites = this.oneToOneWrites = 0;
+        this.settle();
+        return;
+      }
+      this.host.assertWritable('flush()');
+      const steps = commitOrder(changes);
+      const tx = await this.host.transactionForFlush();
+      outcome = await executeFlush(this.host.dialect, tx, steps).catch((error: unknown) => Promise.reject(new WriteFailure(error)));
+    } catch (caught) {
+      const error = caught instanceof WriteFailure ? caught.error : caught;
+      // Nothing written yet (a mapping error found computing the changes): the session goes on as it was.
+      if (!(caught instanceof WriteFailure) && unrelease === undefined) throw error;
+      // The transaction is rolled back: released keys are back in their rows, and in the snapshots.
+      unrelease?.();
       this.failure = error;
       await this.host.rollbackAfterFailure(error);
       throw error;
     }
     const record = applyOutcome(this, outcome);
     // An updated object not written since the flush began is clean: no need to compare it.
-    for (const { instance, state } of record.updated) {
+    const updated = record.updated;
+    for (let i = 0; i < updated.length; i++) {
+      const { instance, state } = updated[i]!;
       const entry = this.dirty.get(instance);
       if (entry !== undefined && entry.written < started) {
         this.dirty.delete(instance);
@@ -381,6 +443,8 @@ export class UnitOfWork implements ChangeTracker {
       }
     }
     this.associations.clear();
+    // Relationship writes made while the flush ran are still to write.
+    if (this.relationWrites === relationWrites) this.relationWrites = this.oneToOneWrites = 0;
     this.settle();
     await afterFlushHooks(this, record);
   }
@@ -426,10 +490,20 @@ export class UnitOfWork implements ChangeTracker {
     this.json.clear();
     this.associations.clear();
     this.orphans.clear();
+    this.replacedInverse.clear();
+    this.relationWrites = this.oneToOneWrites = 0;
     this.epoch = new Epoch();
     this.failure = undefined;
   }
 }
+
+/** An error of the statements a flush sent (as opposed to one found before sending any). */
+class WriteFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/** The relations of a dirty entry with no to-one written (one array for all; replaced on the first). */
+const NO_RELATIONS: RelationProperty[] = [];
 
 const toManyNames = new WeakMap<EntityMetadata, readonly string[]>();
 

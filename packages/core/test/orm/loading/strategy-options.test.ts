@@ -27,15 +27,23 @@ describeEachDialect('loading options: raise, noload, defaults, errors', (ctx) =>
   test("raise per query: touching the relationship throws NotLoadedError naming the entity, the relationship and the fix", async () => {
     await using s = engine.session();
     const [u] = await s.find(User, { where: { id: 1 }, load: { posts: 'raise' } });
+    const message =
+      "User.posts is not loaded and was loaded with 'raise' by the query, so it never loads lazily, `.load()` included (User#1). " +
+      "Load it with the query that fetches the User: `load: { posts: 'selectin' }`, or with `await session.populate(users, ['posts'])`.";
     await expect(u!.posts.load()).rejects.toThrow(NotLoadedError);
-    await expect(u!.posts.load()).rejects.toThrow(
-      "User.posts is not loaded and was loaded with 'raise' by the query, so it never loads lazily (User#1). " +
-        "Load it with the query that fetches the User: `load: { posts: 'selectin' }`, or with `await session.populate(users, ['posts'])`.",
-    );
-    expect(() => u!.posts.getItems()).toThrow(/User\.posts is not loaded/);
+    await expect(u!.posts.load()).rejects.toThrow(message);
+    // Reading the items says the same (not "call .load()", which raise refuses).
+    expect(() => u!.posts.getItems()).toThrow(message);
+    expect(() => [...u!.posts]).toThrow(message);
     const [p] = await s.find(Post, { where: { id: 1 }, load: { author: 'raise', comments: 'selectin', 'comments.post': 'raise' } });
-    await expect(p!.author.load()).rejects.toThrow("Post.author is not loaded and was loaded with 'raise' by the query, so it never loads lazily (Post#1). Load it with the query that fetches the Post: `load: { author: 'joined' }`");
+    const authorMessage =
+      "Post.author is not loaded and was loaded with 'raise' by the query, so it never loads lazily, `.load()` included (Post#1). Load it with the query that fetches the Post: `load: { author: 'joined' }`";
+    await expect(p!.author.load()).rejects.toThrow(authorMessage);
     expect(() => p!.author.get()).toThrow(NotLoadedError);
+    expect(() => p!.author.get()).toThrow(authorMessage);
+    // A lazy relationship still points at .load().
+    const [lazy] = await s.find(User, { where: { id: 2 } });
+    expect(() => lazy!.posts.getItems()).toThrow("User.posts is not loaded. Load it first: `await user.posts.load()`, or with the query that fetches the User: `load: { posts: 'selectin' }`.");
     // comments.post is back-populated (comments were loaded through post.comments): nothing to raise.
     expect(p!.comments.getItems()[0]!.post.get()).toBe(p);
     // Nested: the message gives the whole path from the query's entity.
@@ -50,8 +58,9 @@ describeEachDialect('loading options: raise, noload, defaults, errors', (ctx) =>
     await using s = engine.session();
     const books = await s.find(Book, { orderBy: { id: 'asc' } });
     await expect(books[0]!.notes.load()).rejects.toThrow(
-      "Book.notes is not loaded and is declared with loading: 'raise', so it never loads lazily (Book#1). Load it with the query that fetches the Book: `load: { notes: 'selectin' }`",
+      "Book.notes is not loaded and is declared with loading: 'raise', so it never loads lazily, `.load()` included (Book#1). Load it with the query that fetches the Book: `load: { notes: 'selectin' }`",
     );
+    expect(() => books[0]!.notes.length).toThrow("Book.notes is not loaded and is declared with loading: 'raise'");
     const loaded = await s.find(Book, { orderBy: { id: 'asc' }, load: { notes: 'selectin' } });
     expect(loaded[0]).toBe(books[0]);
     expect(loaded.map((b) => b.notes.getItems().map((n) => n.text))).toEqual([['good'], [], ['long'], []]);

@@ -18,9 +18,12 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
   const read = columnReaders(meta);
   const columns = meta.columns;
   let last: { omitted: number[]; rows: PendingRow[] } | undefined;
-  for (const change of changes) {
+  // Reused per row: a group keeps a copy.
+  const omitted: number[] = [];
+  for (let c = 0; c < changes.length; c++) {
+    const change = changes[c]!;
     const values = new Array<unknown>(columns.length);
-    const omitted: number[] = [];
+    omitted.length = 0;
     const nulls = nulled.size === 0 ? undefined : nulled.get(change.instance);
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
@@ -37,10 +40,10 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
     if (group === undefined) {
       const signature = omitted.join(',');
       group = groups.get(signature);
-      if (!group) groups.set(signature, (group = { omitted, rows: [] }));
+      if (!group) groups.set(signature, (group = { omitted: omitted.slice(), rows: [] }));
     }
     last = group;
-    group.rows.push({ state: change.state, instance: change.instance, meta, values, key: undefined });
+    group.rows.push({ state: change.state, instance: change.instance, meta, values, key: undefined, priorKey: undefined, priorSnapshot: undefined, priorValues: undefined });
   }
   for (const { omitted, rows } of groups.values()) await writeGroup(ctx, meta, omitted, rows);
 }
@@ -95,9 +98,10 @@ async function writeGroup(ctx: FlushContext, meta: EntityMetadata, omitted: read
     keyMatch: keyed ? { written: pkSlots.map((s) => written.indexOf(s)), returned: pkSlots.map((_s, k) => back.length - pkSlots.length + k) } : undefined,
   };
   const readBack = await insertRows(ctx, batch);
-  rows.forEach((row, r) => {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     const got = readBack[r];
-    if (got !== undefined) back.forEach((slot, k) => (row.values[slot] = got[k]));
+    if (got !== undefined) for (let k = 0; k < back.length; k++) row.values[back[k]!] = got[k];
     ctx.addInserted(row);
-  });
+  }
 }

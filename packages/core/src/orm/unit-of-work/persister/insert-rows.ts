@@ -43,9 +43,12 @@ export async function insertRows(ctx: FlushContext, batch: InsertBatch): Promise
   const out: ReadBack = [];
   const per = strategy === 'arrays' ? ctx.plan.arrayRows : Math.max(1, Math.min(ctx.plan.insertRows, Math.floor(ctx.plan.maxParameters / batch.columns.length)));
   for (let start = 0; start < batch.rows.length; start += per) {
-    const chunk = batch.rows.slice(start, start + per);
+    // All rows in one statement (PostgreSQL's arrays): no copy, and the read-back is the result.
+    const whole = start === 0 && per >= batch.rows.length;
+    const chunk = whole ? batch.rows : batch.rows.slice(start, start + per);
     const back = strategy === 'arrays' ? await insertArrays(ctx, batch, chunk) : await insertValues(ctx, batch, chunk);
-    for (const r of back) out.push(r);
+    if (whole) return back;
+    for (let i = 0; i < back.length; i++) out.push(back[i]);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import type { InstanceState } from '../../identity/instance-state';
 import { stateOf } from '../../identity/instance-state';
 import type { ColumnProperty, EntityMetadata, RelationProperty } from '../../metadata/entity-metadata';
 import { describeKey, Ref } from '../../relations/ref';
+import { storageOf } from '../tracking/storage';
 
 /**
  * The values a flush writes, read from instances: mapped properties as they are, foreign keys
@@ -22,6 +23,10 @@ export interface PendingRow {
   readonly values: unknown[];
   /** A new row's identity, set when the flush's outcome is built. */
   key?: IdentityKey;
+  /** @internal What applying a new row replaced, for its undo: the state's key and snapshot, and the stored values when swapped. */
+  priorKey?: IdentityKey;
+  priorSnapshot?: unknown[];
+  priorValues?: unknown[];
 }
 
 /** Where keys assigned earlier in the flush are found. */
@@ -56,10 +61,20 @@ export function columnReaders(meta: EntityMetadata): readonly Reader[] {
 
 function readerOf(meta: EntityMetadata, column: ColumnProperty): Reader {
   const name = column.name;
-  if (column.instance) return (_source, instance) => (instance as Record<string, unknown>)[name];
+  if (column.instance) {
+    // From the instance's storage when it has one (no accessor call); a plain object's property otherwise.
+    const storage = storageOf(meta);
+    const slot = meta.columns.indexOf(column);
+    return (_source, instance) => {
+      const values = storage.values(instance);
+      return values !== undefined ? values[slot] : (instance as Record<string, unknown>)[name];
+    };
+  }
   if (column.foreignKeyOf !== undefined) {
     const relation = meta.relations.find((r) => r.name === column.foreignKeyOf)!;
     const slot = relation.joinColumns.findIndex((c) => c.name === name);
+    // A single-column key (the usual case): the value itself, no key array per row.
+    if (relation.joinColumns.length === 1 && relation.target.primaryKey.length === 1) return (source, instance) => singleTargetKey(source, instance, relation);
     return (source, instance) => {
       const key = targetKey(source, instance, relation);
       return key === null ? null : key[slot];
@@ -102,12 +117,36 @@ export function targetKey(source: KeySource, instance: object, relation: Relatio
     target = value.value;
     if (target === undefined || target === null) return refKey(relation, value.key);
   }
-  if (typeof target !== 'object' || target === null) {
-    throw new InvalidArgumentError(`${instance.constructor.name}.${relation.name} holds ${typeof target}; assign a ${relation.target.name}, a Ref to one (ref(${relation.target.name}, id)), or null.`);
-  }
+  if (typeof target !== 'object' || target === null) throw notAnEntity(instance, relation, target);
   const key = keyOf(source, target, relation.target);
   if (key !== undefined) return key;
-  throw new InvalidArgumentError(
+  throw keyless(instance, relation);
+}
+
+/** `targetKey` for a one-column key: the key value itself (null when the relationship points nowhere). */
+function singleTargetKey(source: KeySource, instance: object, relation: RelationProperty): unknown {
+  const value = (instance as Record<string, unknown>)[relation.name];
+  if (value === null || value === undefined) return null;
+  let target: unknown = value;
+  if (value instanceof Ref) {
+    target = value.value;
+    if (target === undefined || target === null) return value.key === undefined ? null : value.key;
+  }
+  if (typeof target !== 'object' || target === null) throw notAnEntity(instance, relation, target);
+  const row = source.insertedRow(target, relation.target);
+  const meta = row?.meta ?? stateOf(target)?.meta ?? relation.target;
+  const slot = primaryKeySlots(meta)[0]!;
+  const key = row !== undefined ? row.values[slot] : columnReaders(meta)[slot]!(source, target);
+  if (key !== null && key !== undefined) return key;
+  throw keyless(instance, relation);
+}
+
+function notAnEntity(instance: object, relation: RelationProperty, target: unknown): InvalidArgumentError {
+  return new InvalidArgumentError(`${instance.constructor.name}.${relation.name} holds ${typeof target}; assign a ${relation.target.name}, a Ref to one (ref(${relation.target.name}, id)), or null.`);
+}
+
+function keyless(instance: object, relation: RelationProperty): InvalidArgumentError {
+  return new InvalidArgumentError(
     `${instance.constructor.name}.${relation.name} points at a ${relation.target.name} that has no key and is not inserted before it in this flush. ` +
       `Add the ${relation.target.name} to the session (session.add(…)), or cascade 'save' along ${relation.name}.`,
   );

@@ -35,6 +35,19 @@ let assignToOne: ToOneWriter = () => {
 export function setToOneWriter(writer: ToOneWriter): void {
   assignToOne = writer;
 }
+
+/** The accessor of an inverse one-to-one property (`user.profile`), made by relationship-sync.ts. */
+let inverseOneDescriptor: ((meta: EntityMetadata, relation: RelationProperty) => PropertyDescriptor) | undefined;
+
+/** @internal */
+export function setInverseOneDescriptor(make: (meta: EntityMetadata, relation: RelationProperty) => PropertyDescriptor): void {
+  inverseOneDescriptor = make;
+}
+
+/** The inverse (mappedBy) one-to-one relationships of a class: no key on this side. */
+function inverseOnes(meta: EntityMetadata): RelationProperty[] {
+  return meta.relations.filter((r) => r.relation === 'oneToOne' && r.joinColumns.length === 0);
+}
 const INSPECT = inspect.custom;
 
 /** Install the accessors of an entity class (once; a single-table subclass gets its own set). */
@@ -47,6 +60,7 @@ export function installAccessors(meta: EntityMetadata): void {
     if (column.instance) descriptors.push([column.name, columnDescriptor(meta, storage, column, slot)]);
   });
   for (const relation of foreignKeyRelations(meta)) descriptors.push([relation.name, toOneDescriptor(meta, relation)]);
+  if (inverseOneDescriptor !== undefined) for (const relation of inverseOnes(meta)) descriptors.push([relation.name, inverseOneDescriptor(meta, relation)]);
   for (const [name, descriptor] of descriptors) {
     const own = Object.getOwnPropertyDescriptor(proto, name);
     if (own !== undefined && (own.get !== undefined || own.set !== undefined) && !isOurs(own)) {
@@ -67,6 +81,11 @@ export function hasAccessors(meta: EntityMetadata): boolean {
 }
 
 const ours = new WeakSet<Function>();
+
+/** @internal Mark a getter as one of ours (installing accessors again over it is fine). */
+export function markOurs(get: Function): void {
+  ours.add(get);
+}
 
 function isOurs(descriptor: PropertyDescriptor): boolean {
   return descriptor.get !== undefined && ours.has(descriptor.get);
@@ -204,15 +223,34 @@ export function writeQuietly(instance: object, property: string, value: unknown)
  * session; the values then go through the accessors (relationship values are synchronized).
  */
 export function adoptOwnValues(instance: object, meta: EntityMetadata): void {
-  const target = instance as Record<string, unknown>;
-  let mapped = mappedNames.get(meta);
-  if (mapped === undefined) {
-    mapped = [...meta.columns.filter((c) => c.instance).map((c) => c.name), ...foreignKeyRelations(meta).map((r) => r.name)];
-    mappedNames.set(meta, mapped);
+  // Called for every object joining a session (often twice): the names of the last two classes
+  // are kept at hand, and the rare moving is done elsewhere (its closures would cost every call).
+  let mapped: readonly string[] | undefined;
+  if (meta === adoptCache.meta1) mapped = adoptCache.names1;
+  else if (meta === adoptCache.meta2) mapped = adoptCache.names2;
+  else {
+    mapped = mappedNames.get(meta);
+    if (mapped === undefined) {
+      mapped = [...meta.columns.filter((c) => c.instance).map((c) => c.name), ...foreignKeyRelations(meta).map((r) => r.name), ...inverseOnes(meta).map((r) => r.name)];
+      mappedNames.set(meta, mapped);
+    }
+    adoptCache.meta2 = adoptCache.meta1;
+    adoptCache.names2 = adoptCache.names1;
+    adoptCache.meta1 = meta;
+    adoptCache.names1 = mapped;
   }
-  let names: string[] | undefined;
-  for (let i = 0; i < mapped.length; i++) if (Object.prototype.hasOwnProperty.call(instance, mapped[i]!)) (names ??= []).push(mapped[i]!);
-  if (names === undefined) return;
+  for (let i = 0; i < mapped!.length; i++) {
+    if (Object.prototype.hasOwnProperty.call(instance, mapped![i]!)) {
+      moveOwnValues(instance as Record<string, unknown>, mapped!);
+      return;
+    }
+  }
+}
+
+const adoptCache: { meta1?: EntityMetadata; names1?: readonly string[]; meta2?: EntityMetadata; names2?: readonly string[] } = {};
+
+function moveOwnValues(target: Record<string, unknown>, mapped: readonly string[]): void {
+  const names = mapped.filter((name) => Object.prototype.hasOwnProperty.call(target, name));
   const moved = names.map((name) => target[name]);
   for (const name of names) delete target[name];
   names.forEach((name, i) => {

@@ -9,6 +9,9 @@
  * Athanor: select-in, joined, and lazy loads batched through `Promise.all`). Interleaved,
  * median of the runs after a warm-up, GC forced before each. Uses its own database
  * (athanor_load_bench) on the local servers.
+ *
+ * W4: 5,000 sequential `get(Reader, id)` of distinct scattered keys, a fresh session every
+ * 100 reads (raw: one prepared statement per driver). `--only=W2,W3,W4` picks workloads.
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
@@ -44,7 +47,23 @@ class BPost {
   @ManyToOne(() => BUser) author!: Ref<BUser>;
 }
 
+@Entity({ registry, table: 'lb_readers' })
+class BReader {
+  @PrimaryKey() id!: number;
+  @Column({ length: 50 }) username!: string;
+  @Column({ length: 100 }) email!: string;
+  @Column({ type: 'integer', nullable: true }) age!: number | null;
+}
+
 const USERS = 10_000;
+const W4_READS = 5_000;
+const W4_SESSION_READS = 100;
+
+/** Distinct keys spread over the table (the bench app's choice). */
+function scatteredKeys(count: number, max: number): number[] {
+  const stride = [7919, 7907, 7901].find((p) => max % p !== 0)!;
+  return Array.from({ length: count }, (_, i) => ((i * stride) % max) + 1);
+}
 const POSTS = 50_000;
 const W3_USERS = 1_000;
 
@@ -55,6 +74,8 @@ interface RawRow {
 
 interface Raw {
   query(sql: string, params?: unknown[]): Promise<RawRow[]>;
+  /** One row by key through the driver's prepared statement (W4); better-sqlite3 answers synchronously, and is not awaited (as in the bench app). */
+  byKey(sql: string, id: number): RawRow | undefined | Promise<RawRow | undefined>;
   placeholders(n: number): string;
   close(): Promise<void>;
 }
@@ -83,6 +104,11 @@ const DBS: Record<string, Db> = {
           if (!st) cache.set(sql, (st = db.prepare(sql)));
           return st.all(...params);
         },
+        byKey(sql, id) {
+          let st = cache.get(sql);
+          if (!st) cache.set(sql, (st = db.prepare(sql)));
+          return st.get(id);
+        },
         placeholders: (n) => Array.from({ length: n }, () => '?').join(', '),
         async close() {
           db.close();
@@ -107,6 +133,9 @@ const DBS: Record<string, Db> = {
         async query(sql, params = []) {
           return (await c.query(sql, params)).rows;
         },
+        async byKey(sql, id) {
+          return (await c.query({ name: 'lb_by_key', text: sql.replace('?', '$1'), values: [id] })).rows[0];
+        },
         placeholders: (n) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', '),
         close: () => c.end(),
       };
@@ -127,6 +156,10 @@ const DBS: Record<string, Db> = {
           const [rows] = await c.execute(sql, params);
           return rows as RawRow[];
         },
+        async byKey(sql, id) {
+          const [rows] = await c.execute(sql, [id]);
+          return (rows as RawRow[])[0];
+        },
         placeholders: (n) => Array.from({ length: n }, () => '?').join(', '),
         close: () => c.end(),
       };
@@ -141,19 +174,28 @@ async function seed(engine: Engine): Promise<void> {
   const posts = Array.from({ length: POSTS }, (_, i) => ({ id: i + 1, title: `post ${i + 1}`, views: i, authorId: Math.floor(i / 5) + 1 }));
   for (let i = 0; i < users.length; i += 2000) await engine.execute(insert(table(BUser) as AnyTable).values(users.slice(i, i + 2000) as never));
   for (let i = 0; i < posts.length; i += 2000) await engine.execute(insert(table(BPost) as AnyTable).values(posts.slice(i, i + 2000) as never));
+  const readers = Array.from({ length: USERS }, (_, i) => ({ id: i + 1, username: `reader${i + 1}`, email: `reader${i + 1}@example.com`, age: i % 80 }));
+  for (let i = 0; i < readers.length; i += 2000) await engine.execute(insert(table(BReader) as AnyTable).values(readers.slice(i, i + 2000) as never));
 }
 
 type Job = () => Promise<number>;
+
+/** `--cpu`: time this process's CPU use rather than the wall clock (steadier on a busy machine; the database server's share is then left out). */
+let cpuTime = false;
+/** `--no-gc`: skip the forced collection before each job (for profiles, where it would dominate). */
+let forceGc = true;
 
 async function measure(jobs: Record<string, Job>, runs: number): Promise<Record<string, number[]>> {
   const times: Record<string, number[]> = {};
   for (const name of Object.keys(jobs)) times[name] = [];
   for (let run = -1; run < runs; run++) {
     for (const [name, job] of Object.entries(jobs)) {
-      (globalThis as { gc?: () => void }).gc?.();
+      if (forceGc) (globalThis as { gc?: () => void }).gc?.();
       const start = performance.now();
+      const cpu = process.cpuUsage();
       const check = await job();
-      const ms = performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      const ms = cpuTime ? (used.user + used.system) / 1000 : performance.now() - start;
       if (run >= 0) times[name]!.push(ms);
       if (run === -1) console.log(`    ${name}: check ${check}`);
     }
@@ -163,7 +205,7 @@ async function measure(jobs: Record<string, Job>, runs: number): Promise<Record<
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function bench(name: string, db: Db, runs: number): Promise<void> {
+async function bench(name: string, db: Db, runs: number, only: ReadonlySet<string>): Promise<void> {
   await db.setup();
   const engine = createEngine(db.url, { dialect: db.dialect });
   await seed(engine);
@@ -201,9 +243,35 @@ async function bench(name: string, db: Db, runs: number): Promise<void> {
       return countPosts(users);
     },
   };
+  const keys = scatteredKeys(W4_READS, USERS);
+  const w4: Record<string, Job> = {
+    raw: async () => {
+      let sum = 0;
+      for (const id of keys) {
+        const found = raw.byKey('SELECT id, username, email, age FROM lb_readers WHERE id = ?', id);
+        sum += (found instanceof Promise ? await found : found)!.id;
+      }
+      return sum;
+    },
+    athanor: async () => {
+      let sum = 0;
+      for (let i = 0; i < keys.length; i += W4_SESSION_READS) {
+        const s = engine.session();
+        for (let k = i; k < i + W4_SESSION_READS && k < keys.length; k++) sum += (await s.get(BReader, keys[k]!))!.id;
+        await s.close();
+      }
+      return sum;
+    },
+  };
   void ids;
   console.log(`${name}:`);
-  for (const [label, jobs] of [['W2 load + hydrate 50k posts', w2], ['W3 1,000 users with their posts', w3]] as const) {
+  const workloads = [
+    ['W2', 'W2 load + hydrate 50k posts', w2],
+    ['W3', 'W3 1,000 users with their posts', w3],
+    ['W4', 'W4 5,000 key reads, a session per 100', w4],
+  ] as const;
+  for (const [id, label, jobs] of workloads) {
+    if (!only.has(id)) continue;
     const times = await measure(jobs, runs);
     const base = median(times.raw!);
     console.log(`  ${label}`);
@@ -218,8 +286,11 @@ async function bench(name: string, db: Db, runs: number): Promise<void> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 7);
+  cpuTime = args.includes('--cpu');
+  forceGc = !args.includes('--no-gc');
+  const only = new Set((args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'W2,W3,W4').split(',').map((w) => w.trim().toUpperCase()));
   const names = args.filter((a) => !a.startsWith('--'));
-  for (const name of names.length > 0 ? names : Object.keys(DBS)) await bench(name, DBS[name]!, runs);
+  for (const name of names.length > 0 ? names : Object.keys(DBS)) await bench(name, DBS[name]!, runs, only);
 }
 
 void main().catch((error: unknown) => {

@@ -9,12 +9,19 @@
  * the raw side is the fastest shape each driver offers: SQLite a prepared statement per row,
  * PostgreSQL unnest arrays, MariaDB multi-row VALUES/CASE. Interleaved, median of the runs
  * after a warm-up. Uses its own database (athanor_uow_bench) on the local servers.
+ *
+ * The "session" rows go through the public API as an application would (as apps/bench's
+ * W1 and W5 do): W1 `Object.assign(new BUser(), …)`, `user.posts.add(post)` on the new
+ * users, `s.addAll(users)` (posts join through the save cascade), `s.commit()`; W5 `s.find(BUser)`, `u.age = …` on each, `s.commit()`; the raw W5
+ * they are compared with also reads the rows first (SELECT, then the UPDATE). `--session`
+ * runs only the session rows (with their raw counterparts).
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { Column, createEngine, Entity, ManyToOne, PrimaryKey, Ref, Registry } from '../../../../src/index';
+import { Collection, Column, createEngine, Entity, ManyToOne, OneToMany, PrimaryKey, Ref, Registry } from '../../../../src/index';
 import type { Dialect, Engine } from '../../../../src/index';
 import { InstanceState } from '../../../../src/orm/identity/instance-state';
 import { attachState } from '../../../../src/orm/identity/instance-state';
@@ -40,6 +47,7 @@ class BUser {
   @Column({ length: 50 }) username!: string;
   @Column({ type: 'integer', nullable: true }) age!: number | null;
   @Column() active!: boolean;
+  @OneToMany(() => BPost, 'author') posts = new Collection<BPost>(this);
 }
 
 @Entity({ registry, table: 'bench_posts' })
@@ -60,7 +68,7 @@ interface Db {
   readonly dialect: Dialect;
   readonly url: string;
   setup(): Promise<void>;
-  raw: { w1(): Promise<unknown>; w5(ids: number[], round: number): Promise<unknown>; close(): Promise<void> };
+  raw: { w1(): Promise<unknown>; w5(ids: number[], round: number): Promise<unknown>; read(): Promise<number[]>; close(): Promise<void> };
 }
 
 function newUsersAndPosts(): ChangeSet {
@@ -93,8 +101,48 @@ function loadedUsers(ids: number[], round: number): ChangeSet {
   return { inserts: [], updates, deletes: [], associations: [], isEmpty: false };
 }
 
+/** With `--phases`, each session workload's phases are timed (creating objects, adding, committing). */
+const phases: Record<string, number[]> | undefined = process.argv.includes('--phases') ? {} : undefined;
+let phaseStart = 0;
+function phase(name: string): void {
+  const now = performance.now();
+  if (phases !== undefined && name !== '') (phases[name] ??= []).push(now - phaseStart);
+  phaseStart = now;
+}
+
+async function sessionW1(engine: Engine): Promise<void> {
+  phase('');
+  const s = engine.session();
+  const users: BUser[] = [];
+  const per = POSTS / USERS;
+  for (let i = 0; i < USERS; i++) {
+    const u = Object.assign(new BUser(), { username: `user${i}`, age: i % 80, active: i % 2 === 0 });
+    for (let j = 0; j < per; j++) u.posts.add(Object.assign(new BPost(), { title: `post${i * per + j}`, views: i * per + j }));
+    users.push(u);
+  }
+  phase('w1 new users and posts');
+  s.addAll(users);
+  phase('w1 addAll (posts by cascade)');
+  await s.commit();
+  phase('w1 commit');
+  await s.close();
+}
+
+async function sessionW5(engine: Engine, round: number): Promise<void> {
+  phase('');
+  const s = engine.session();
+  const users = await s.find(BUser);
+  phase('w5 find');
+  for (let i = 0; i < users.length; i++) users[i]!.age = (i + round) % 90;
+  phase('w5 set age');
+  await s.commit();
+  phase('w5 commit');
+  await s.close();
+}
+
 /** `--plan=insert:values,update:case` compares strategies on one database. */
 let planPatch: Partial<WritePlan> | undefined;
+let sessionOnly = false;
 
 async function athanorFlush(engine: Engine, changes: ChangeSet): Promise<number> {
   const plan = planPatch ? withPlan(engine.dialect.adapter, planPatch) : undefined;
@@ -134,6 +182,10 @@ function dbs(): Record<string, Db> {
             ids.forEach((id, i) => st.run((i + round) % 90, id));
             d.exec('COMMIT');
           },
+          async read() {
+            const rows = open().prepare('SELECT id, username, age, active FROM bench_users').all() as { id: number }[];
+            return rows.map((r) => r.id);
+          },
           async close() { db?.close(); db = undefined; },
         };
       })(),
@@ -168,6 +220,11 @@ function dbs(): Record<string, Db> {
             await cl.query('BEGIN');
             await cl.query({ name: 'w5', text: 'UPDATE bench_users AS t SET age = v.age FROM unnest($1::int4[], $2::int4[]) AS v(id, age) WHERE t.id = v.id', values: [ids, ids.map((_, i) => (i + round) % 90)] });
             await cl.query('COMMIT');
+          },
+          async read() {
+            const cl = await open();
+            const r = await cl.query({ name: 'w5r', text: 'SELECT id, username, age, active FROM bench_users', rowMode: 'array' });
+            return r.rows.map((row: unknown[]) => row[0] as number);
           },
           async close() { await c?.end(); c = undefined; },
         };
@@ -214,6 +271,11 @@ function dbs(): Record<string, Db> {
             }
             await cl.query('COMMIT');
           },
+          async read() {
+            const cl = await open();
+            const [rows] = await cl.execute('SELECT id, username, age, active FROM bench_users');
+            return (rows as { id: number }[]).map((r) => r.id);
+          },
           async close() { await c?.end(); c = undefined; },
         };
       })(),
@@ -227,9 +289,12 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
   const chosen = args.filter((a) => !a.startsWith('--'));
+  sessionOnly = args.includes('--session');
   const planArg = args.find((a) => a.startsWith('--plan='))?.slice(7);
   if (planArg) planPatch = Object.fromEntries(planArg.split(',').map((kv) => kv.split(':'))) as Partial<WritePlan>;
   const all = dbs();
+  const profile = args.find((a) => a.startsWith('--profile='))?.slice(10);
+  if (profile !== undefined) return profileSession(all[chosen[0] ?? 'sqlite']!, profile, runs);
   for (const id of chosen.length > 0 ? chosen : ['sqlite', 'postgres']) {
     const db = all[id]!;
     await db.setup();
@@ -238,35 +303,43 @@ async function main(): Promise<void> {
       await engine.dropAll(registry, { ifExists: true });
       await engine.createAll(registry);
     };
-    const times = { rawW1: [] as number[], athW1: [] as number[], rawW5: [] as number[], athW5: [] as number[], order: [] as number[] };
-    let statements = { w1: 0, w5: 0 };
+    type Who = 'raw' | 'ath' | 'ses' | 'rawRead';
+    const times: Record<string, number[]> = {};
+    const record = (key: string, ms: number): void => void (times[key] ??= []).push(ms);
+    const statements = { w1: 0, w5: 0 };
+    // Each run rotates which contender goes first.
+    const rotate = <T>(xs: T[], run: number): T[] => xs.map((_, i) => xs[(i + run) % xs.length]!);
+    const w1Order: Who[] = sessionOnly ? ['raw', 'ses'] : ['raw', 'ath', 'ses'];
+    const w5Order: Who[] = sessionOnly ? ['rawRead', 'ses'] : ['raw', 'ath', 'rawRead', 'ses'];
     for (let run = 0; run <= runs; run++) {
-      // W1, raw then Athanor (alternating which goes first), each on fresh tables.
-      for (const who of run % 2 === 0 ? ['raw', 'ath'] : ['ath', 'raw']) {
+      for (const who of rotate(w1Order, run)) {
         await reset();
         await db.raw.close();
         const changes = who === 'ath' ? newUsersAndPosts() : undefined;
         const t0 = performance.now();
         if (who === 'raw') await db.raw.w1();
-        else statements.w1 = await athanorFlush(engine, changes!);
+        else if (who === 'ath') statements.w1 = await athanorFlush(engine, changes!);
+        else await sessionW1(engine);
         const ms = performance.now() - t0;
-        if (run > 0) (who === 'raw' ? times.rawW1 : times.athW1).push(ms);
+        if (run > 0) record(`w1.${who}`, ms);
         if (who === 'ath' && run > 0) {
           const fresh = newUsersAndPosts();
           const t1 = performance.now();
           commitOrder(fresh);
-          times.order.push(performance.now() - t1);
+          record('order', performance.now() - t1);
         }
       }
       const ids = (await engine.execute<{ id: number }>({ compile: () => ({ sql: 'SELECT id FROM bench_users ORDER BY id', params: [] }) })).map((r) => r.id);
-      for (const who of run % 2 === 0 ? ['raw', 'ath'] : ['ath', 'raw']) {
-        const round = run * 2 + (who === 'raw' ? 0 : 1);
+      for (const who of rotate(w5Order, run)) {
+        const round = run * 4 + w5Order.indexOf(who);
         const changes = who === 'ath' ? loadedUsers(ids, round) : undefined;
         const t0 = performance.now();
         if (who === 'raw') await db.raw.w5(ids, round);
-        else statements.w5 = await athanorFlush(engine, changes!);
+        else if (who === 'rawRead') await db.raw.w5(await db.raw.read(), round);
+        else if (who === 'ath') statements.w5 = await athanorFlush(engine, changes!);
+        else await sessionW5(engine, round);
         const ms = performance.now() - t0;
-        if (run > 0) (who === 'raw' ? times.rawW5 : times.athW5).push(ms);
+        if (run > 0) record(`w5.${who}`, ms);
       }
     }
     await db.raw.close();
@@ -277,9 +350,72 @@ async function main(): Promise<void> {
       const [r, a, rm, am] = [median(raw), median(ath), Math.min(...raw), Math.min(...ath)];
       console.log(`${db.name} ${name}: raw ${r.toFixed(1)} ms, Athanor ${a.toFixed(1)} ms, ${(a / r).toFixed(2)}× (min ${rm.toFixed(1)} / ${am.toFixed(1)} ms, ${(am / rm).toFixed(2)}×); ${extra}`);
     };
-    report('W1', times.rawW1, times.athW1, `${statements.w1} statements; commit order alone ${median(times.order).toFixed(1)} ms`);
-    report('W5', times.rawW5, times.athW5, `${statements.w5} statements`);
+    if (!sessionOnly) {
+      report('W1 flush', times['w1.raw']!, times['w1.ath']!, `${statements.w1} statements; commit order alone ${median(times.order!).toFixed(1)} ms`);
+      report('W5 flush', times['w5.raw']!, times['w5.ath']!, `${statements.w5} statements`);
+    }
+    report('W1 session', times['w1.raw']!, times['w1.ses']!, 'new + user.posts.add + addAll + commit');
+    report('W5 session', times['w5.rawRead']!, times['w5.ses']!, 'find + set age + commit (raw: SELECT + UPDATE)');
   }
+}
+
+/**
+ * `--profile=w1|w5` runs only the session workload, `--runs` times, for `node --cpu-prof`
+ * (summarize with apps/bench/src/tools/cpu-profile-summary.ts).
+ */
+async function profileSession(db: Db, which: string, runs: number): Promise<void> {
+  await db.setup();
+  const engine = createEngine(db.url, { dialect: db.dialect });
+  const reset = async (): Promise<void> => {
+    await engine.dropAll(registry, { ifExists: true });
+    await engine.createAll(registry);
+  };
+  await reset();
+  await sessionW1(engine);
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  const gc: number[] = [];
+  let gcNow = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcNow += e.duration;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  // `--alloc=file`: a sampling allocation profile (collected objects included) of the runs, for finding garbage.
+  const allocFile = process.argv.find((a) => a.startsWith('--alloc='))?.slice(8);
+  const inspector = allocFile === undefined ? undefined : new (await import('node:inspector')).Session();
+  const post = (method: string, params?: object): Promise<any> =>
+    new Promise((res, rej) => inspector!.post(method, params, (err, out) => (err ? rej(err) : res(out))));
+  if (inspector !== undefined) {
+    inspector.connect();
+    await post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
+  for (let run = 0; run < runs; run++) {
+    if (which === 'w1') await reset();
+    (globalThis as { gc?: () => void }).gc?.();
+    await new Promise((r) => setImmediate(r));
+    const g0 = gcNow;
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    if (which === 'w1') await sessionW1(engine);
+    else await sessionW5(engine, run);
+    const c = process.cpuUsage(c0);
+    ms.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
+    await new Promise((r) => setImmediate(r));
+    gc.push(gcNow - g0);
+  }
+  observer.disconnect();
+  if (inspector !== undefined) {
+    const { profile } = await post('HeapProfiler.stopSampling');
+    (await import('node:fs')).writeFileSync(allocFile!, JSON.stringify(profile));
+    inspector.disconnect();
+  }
+  // On a busy machine the process's CPU time is steadier than the wall time (the database's own time is not in it).
+  console.log(`  process CPU: median ${median(cpu).toFixed(1)} ms, min ${Math.min(...cpu).toFixed(1)} ms; GC pauses: median ${median(gc).toFixed(1)} ms`);
+  if (phases !== undefined) for (const [name, xs] of Object.entries(phases)) if (xs.length > 1) console.log(`  ${name}: median ${median(xs.slice(1)).toFixed(1)} ms, min ${Math.min(...xs.slice(1)).toFixed(1)} ms`);
+  console.log(`${db.name} session ${which}: median ${median(ms).toFixed(1)} ms, min ${Math.min(...ms).toFixed(1)} ms over ${runs} runs`);
+  await engine.dropAll(registry, { ifExists: true });
+  await engine.dispose();
 }
 
 main().catch((error) => {

@@ -48,4 +48,29 @@ export class Item {
   @Column({ length: 50, nullable: true, type: 'varchar' }) note!: string | null;
 }
 
-export const ENTITIES = [HookedUser, Item];
+/** Single-table inheritance for bulk operations: an abstract root, cars (and vans, a kind of car), bikes. */
+@Entity({ registry, table: 'bulk_vehicles', discriminatorColumn: 'kind' })
+export class Vehicle {
+  @PrimaryKey() id!: number;
+  @Column({ length: 30 }) name!: string;
+  @Column({ type: 'integer', default: 0 }) wheels!: number;
+}
+
+@Entity({ registry, discriminatorValue: 'car' })
+export class Car extends Vehicle {}
+
+@Entity({ registry, discriminatorValue: 'van' })
+export class Van extends Car {}
+
+@Entity({ registry, discriminatorValue: 'bike' })
+export class Bike extends Vehicle {}
+
+/** A composite primary key, for bulk updates and upserts keyed by it. */
+@Entity({ registry, table: 'bulk_stock' })
+export class Stock {
+  @PrimaryKey({ length: 10 }) site!: string;
+  @PrimaryKey({ autoIncrement: false }) sku!: number;
+  @Column({ type: 'integer', default: 0 }) qty!: number;
+}
+
+export const ENTITIES = [HookedUser, Item, Vehicle, Car, Van, Bike, Stock];

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { Collection, Column, Entity, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Registry, Version } from '@athanor/core';
+import { Collection, Column, Entity, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryKey, Registry, Version } from '@athanor/core';
 import type { Engine, Ref } from '@athanor/core';
 
 /**
  * The session-write tests' entities: authors own their posts (cascade all + delete-orphan),
  * posts own comments (cascade delete) and tags (many-to-many), teams keep members with the
- * default cascade (save only, nullable key), and documents hold every kind of value the
+ * default cascade (save only, nullable key), authors have at most one profile (a one-to-one
+ * Profile owns, with a nullable key), and documents hold every kind of value the
  * accessors compare specially (JSON, Date, bytes, bigint).
  */
 export const registry = new Registry({ name: 'session-write-tests' });
@@ -17,6 +18,14 @@ export class Author {
   @Column({ type: 'integer', nullable: true }) age!: number | null;
   @Version() version!: number;
   @OneToMany(() => Post, 'author', { cascade: ['all', 'delete-orphan'] }) posts = new Collection<Post>(this);
+  @OneToOne(() => Profile, { mappedBy: 'author' }) profile!: Ref<Profile> | null;
+}
+
+@Entity({ registry, table: 'profiles' })
+export class Profile {
+  @PrimaryKey() id!: number;
+  @Column({ length: 50 }) bio!: string;
+  @OneToOne(() => Author, { nullable: true }) author!: Ref<Author> | null;
 }
 
 @Entity({ registry, table: 'posts' })
@@ -69,13 +78,13 @@ export class Doc {
   @Column({ length: 30, nullable: true, type: 'varchar' }) note!: string | null;
 }
 
-export const ENTITIES = [Author, Post, Comment, Tag, Team, Member, Doc];
+export const ENTITIES = [Author, Profile, Post, Comment, Tag, Team, Member, Doc];
 
 /** Every row gone, children first. */
 export async function emptyAll(engine: Engine): Promise<void> {
   const core = await import('@athanor/core');
   const postTags = registry.get(Post).relations.find((r) => r.name === 'tags')!.joinTable!.table;
-  for (const t of [core.table(Comment), postTags, core.table(Post), core.table(Author), core.table(Tag), core.table(Member), core.table(Team), core.table(Doc)]) {
+  for (const t of [core.table(Comment), postTags, core.table(Post), core.table(Profile), core.table(Author), core.table(Tag), core.table(Member), core.table(Team), core.table(Doc)]) {
     await engine.execute(core.deleteFrom(t as import('@athanor/core').AnyTable));
   }
 }

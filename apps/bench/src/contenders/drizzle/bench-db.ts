@@ -1,0 +1,54 @@
+/**
+ * The statements the workloads need, written in Drizzle per dialect (Drizzle types its query
+ * builders by dialect, so each database gets its own small module). The workloads in
+ * workloads.ts are written once against this interface.
+ */
+import type { Logger } from 'drizzle-orm';
+import type { SetupContext } from '../../model';
+import type { StatementCounter } from '../../statement-counter';
+import type { DrizzlePost, DrizzleUser, NewPost, NewUser } from './schema';
+
+export interface DrizzleBench {
+  /** Untimed: runs one `?`-placeholder statement (W1's reset). */
+  reset(sql: string, bound: number): Promise<void>;
+  /**
+   * W1's write, in one transaction: each chunk of users as one multi-row INSERT … RETURNING
+   * (or its dialect's equivalent), then the posts `postsFor` builds from the generated keys,
+   * chunk by chunk. Resolves with the user keys in creation order.
+   */
+  insertUsersWithPosts(userChunks: NewUser[][], postsFor: (userIds: number[]) => NewPost[][]): Promise<number[]>;
+  /** W5's write, in one transaction: a prepared `UPDATE users SET age = ? WHERE id = ?` run per row. */
+  updateAges(changes: readonly AgeChange[]): Promise<void>;
+  allPosts(): Promise<DrizzlePost[]>;
+  allUsers(): Promise<DrizzleUser[]>;
+  /** The first `limit` users by id, each with its posts (Drizzle's relational query). */
+  usersWithPosts(limit: number): Promise<(DrizzleUser & { posts: DrizzlePost[] })[]>;
+  /** A prepared primary-key read. */
+  userById(): (id: number) => Promise<DrizzleUser | undefined>;
+  close(): Promise<void>;
+}
+
+export interface AgeChange {
+  readonly id: number;
+  readonly age: number;
+}
+
+/** Drizzle's logger hook: each statement it runs passes through `logQuery`. */
+export function countingLogger(counter: StatementCounter): Logger {
+  return {
+    logQuery(): void {
+      if (counter.active) counter.add();
+    },
+  };
+}
+
+export async function openDrizzle(ctx: SetupContext): Promise<DrizzleBench> {
+  switch (ctx.target.id) {
+    case 'sqlite':
+      return (await import('./sqlite')).openSqliteDrizzle(ctx);
+    case 'postgres':
+      return (await import('./postgres')).openPostgresDrizzle(ctx);
+    case 'mysql':
+      return (await import('./mysql')).openMysqlDrizzle(ctx);
+  }
+}
