@@ -3,8 +3,9 @@
  * for 17 values (184 bytes where 80 would do). The ORM keeps the rows it hydrates (an
  * entity's loaded values are its row), and kept rows that size double the memory of a large
  * read and the garbage collector's copying of it. Copied into arrays of their exact length,
- * the fat originals die young, which is cheap. An array literal per width: measured faster
- * than `new Array(n)` filled by a loop (and it makes packed arrays).
+ * the fat originals die young, which is cheap (measured on a 50k-row entity read: ~1.4× the
+ * raw driver without, ~1.15× with). An array literal per width: measured faster than
+ * `new Array(n)` filled by a loop, and than `slice()` (which gained nothing measurable).
  */
 type Compactor = (row: unknown[]) => unknown[];
 

@@ -3,7 +3,7 @@
  * builders by dialect, so each database gets its own small module). The workloads in
  * workloads.ts are written once against this interface.
  */
-import type { Logger } from 'drizzle-orm';
+import { type AnyColumn, type Logger, type SQL, sql } from 'drizzle-orm';
 import type { SetupContext } from '../../model';
 import type { StatementCounter } from '../../statement-counter';
 import type { DrizzlePost, DrizzleUser, NewPost, NewUser } from './schema';
@@ -17,7 +17,11 @@ export interface DrizzleBench {
    * chunk by chunk. Resolves with the user keys in creation order.
    */
   insertUsersWithPosts(userChunks: NewUser[][], postsFor: (userIds: number[]) => NewPost[][]): Promise<number[]>;
-  /** W5's write, in one transaction: a prepared `UPDATE users SET age = ? WHERE id = ?` run per row. */
+  /**
+   * W5's write, in one transaction. SQLite: a prepared `UPDATE … WHERE id = ?` per row (no
+   * round trips); the servers: Drizzle's documented bulk update, `SET age = CASE WHEN id = ?
+   * THEN ? … END WHERE id IN (…)`, `ROWS_PER_UPDATE` rows per statement.
+   */
   updateAges(changes: readonly AgeChange[]): Promise<void>;
   allPosts(): Promise<DrizzlePost[]>;
   allUsers(): Promise<DrizzleUser[]>;
@@ -51,4 +55,17 @@ export async function openDrizzle(ctx: SetupContext): Promise<DrizzleBench> {
     case 'mysql':
       return (await import('./mysql')).openMysqlDrizzle(ctx);
   }
+}
+
+/** Rows per CASE update: 3 bound values each, far under the servers' 65,535. */
+export const ROWS_PER_UPDATE = 1_000;
+
+/** `CASE WHEN id = ? THEN ? … END` for one chunk of changes; `cast` types the values for PostgreSQL. */
+export function ageCase(id: AnyColumn, changes: readonly AgeChange[], cast: boolean): SQL {
+  const parts: SQL[] = [sql`(case`];
+  for (const change of changes) {
+    parts.push(cast ? sql`when ${id} = ${change.id} then ${change.age}::integer` : sql`when ${id} = ${change.id} then ${change.age}`);
+  }
+  parts.push(sql`end)`);
+  return sql.join(parts, sql` `);
 }

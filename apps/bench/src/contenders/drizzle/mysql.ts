@@ -1,9 +1,9 @@
-/** Drizzle on mysql2, one connection (as the raw contender), so prepared statements share its transactions. */
-import { asc, eq, sql } from 'drizzle-orm';
+/** Drizzle on mysql2, over one connection, as the raw contender. */
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { createConnection } from 'mysql2/promise';
 import type { SetupContext } from '../../model';
-import { countingLogger, type DrizzleBench } from './bench-db';
+import { ageCase, countingLogger, type DrizzleBench, ROWS_PER_UPDATE } from './bench-db';
 import { mysqlPosts as posts, mysqlSchema, mysqlUsers as users } from './schema';
 
 export async function openMysqlDrizzle(ctx: SetupContext): Promise<DrizzleBench> {
@@ -13,11 +13,6 @@ export async function openMysqlDrizzle(ctx: SetupContext): Promise<DrizzleBench>
   const mode = ctx.target.url.startsWith('mariadb:') ? 'planetscale' : 'default';
   const db = drizzle({ client, schema: mysqlSchema, mode, logger: countingLogger(ctx.counter) });
   const byId = db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
-  const setAge = db
-    .update(users)
-    .set({ age: sql`${sql.placeholder('age')}` })
-    .where(eq(users.id, sql.placeholder('id')))
-    .prepare();
 
   return {
     reset: async (text, bound) => void (await client.execute(text, [bound])),
@@ -30,8 +25,14 @@ export async function openMysqlDrizzle(ctx: SetupContext): Promise<DrizzleBench>
         return ids;
       }),
     updateAges: (changes) =>
-      db.transaction(async () => {
-        for (const { id, age } of changes) await setAge.execute({ id, age });
+      db.transaction(async (tx) => {
+        for (let start = 0; start < changes.length; start += ROWS_PER_UPDATE) {
+          const chunk = changes.slice(start, start + ROWS_PER_UPDATE);
+          await tx
+            .update(users)
+            .set({ age: ageCase(users.id, chunk, false) })
+            .where(inArray(users.id, chunk.map((c) => c.id)));
+        }
       }),
     allPosts: () => db.select().from(posts),
     allUsers: () => db.select().from(users),

@@ -1,10 +1,10 @@
-/** Drizzle on node-postgres, one Client (as the raw contender), so prepared statements share its transactions. */
-import { asc, eq, sql } from 'drizzle-orm';
+/** Drizzle on node-postgres, over one Client, as the raw contender. */
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { Client } from 'pg';
 import type { SetupContext } from '../../model';
 import { pgPlaceholders } from '../../schema';
-import { countingLogger, type DrizzleBench } from './bench-db';
+import { ageCase, countingLogger, type DrizzleBench, ROWS_PER_UPDATE } from './bench-db';
 import { pgPosts as posts, pgSchema, pgUsers as users } from './schema';
 
 export async function openPostgresDrizzle(ctx: SetupContext): Promise<DrizzleBench> {
@@ -12,11 +12,6 @@ export async function openPostgresDrizzle(ctx: SetupContext): Promise<DrizzleBen
   await client.connect();
   const db = drizzle({ client, schema: pgSchema, logger: countingLogger(ctx.counter) });
   const byId = db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare('drizzle_user_by_id');
-  const setAge = db
-    .update(users)
-    .set({ age: sql`${sql.placeholder('age')}` })
-    .where(eq(users.id, sql.placeholder('id')))
-    .prepare('drizzle_set_age');
 
   return {
     reset: async (text, bound) => void (await client.query(pgPlaceholders(text), [bound])),
@@ -30,8 +25,14 @@ export async function openPostgresDrizzle(ctx: SetupContext): Promise<DrizzleBen
         return ids;
       }),
     updateAges: (changes) =>
-      db.transaction(async () => {
-        for (const { id, age } of changes) await setAge.execute({ id, age });
+      db.transaction(async (tx) => {
+        for (let start = 0; start < changes.length; start += ROWS_PER_UPDATE) {
+          const chunk = changes.slice(start, start + ROWS_PER_UPDATE);
+          await tx
+            .update(users)
+            .set({ age: ageCase(users.id, chunk, true) })
+            .where(inArray(users.id, chunk.map((c) => c.id)));
+        }
       }),
     allPosts: () => db.select().from(posts),
     allUsers: () => db.select().from(users),

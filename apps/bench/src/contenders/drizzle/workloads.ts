@@ -2,8 +2,9 @@
  * Drizzle's code for the ORM workloads, in its documented style: multi-row
  * `insert(...).values([...]).returning()` chunked under the bound-parameter limits (W1),
  * `select()` (W2), the relational query `db.query.users.findMany({ with: { posts: true } })`
- * (W3), prepared statements (W4), a prepared per-row UPDATE in one transaction (W5). Drizzle
- * is a query builder without a unit of work, so N1 does not apply.
+ * (W3), prepared statements (W4), and for W5 its bulk-update recipe (`CASE` chunks) on the
+ * servers, a prepared per-row UPDATE on SQLite (no round trips there), in one transaction.
+ * Drizzle is a query builder without a unit of work, so N1 does not apply.
  */
 import { w1Post, w1User, W1_RESET_SQL, w5NextAge } from '../../checks';
 import { scatteredKeys } from '../../dataset';

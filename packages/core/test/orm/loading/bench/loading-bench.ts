@@ -11,7 +11,9 @@
  * (athanor_load_bench) on the local servers.
  *
  * W4: 5,000 sequential `get(Reader, id)` of distinct scattered keys, a fresh session every
- * 100 reads (raw: one prepared statement per driver). `--only=W2,W3,W4` picks workloads.
+ * 100 reads (raw: one prepared statement per driver). `--only=W2,W3,W4` picks workloads;
+ * `--cpu` times process CPU instead of the wall clock, `--repeat=N` runs a job N times per
+ * sample, `--no-gc` skips the forced collections (for profiles).
  */
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
@@ -184,6 +186,8 @@ type Job = () => Promise<number>;
 let cpuTime = false;
 /** `--no-gc`: skip the forced collection before each job (for profiles, where it would dominate). */
 let forceGc = true;
+/** `--repeat=N`: each sample runs the job N times (short jobs, W3, then outlast the machine's noise). */
+let repeat = 1;
 
 async function measure(jobs: Record<string, Job>, runs: number): Promise<Record<string, number[]>> {
   const times: Record<string, number[]> = {};
@@ -193,7 +197,8 @@ async function measure(jobs: Record<string, Job>, runs: number): Promise<Record<
       if (forceGc) (globalThis as { gc?: () => void }).gc?.();
       const start = performance.now();
       const cpu = process.cpuUsage();
-      const check = await job();
+      let check = await job();
+      for (let r = 1; r < repeat; r++) check = await job();
       const used = process.cpuUsage(cpu);
       const ms = cpuTime ? (used.user + used.system) / 1000 : performance.now() - start;
       if (run >= 0) times[name]!.push(ms);
@@ -288,6 +293,7 @@ async function main(): Promise<void> {
   const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice(7) ?? 7);
   cpuTime = args.includes('--cpu');
   forceGc = !args.includes('--no-gc');
+  repeat = Number(args.find((a) => a.startsWith('--repeat='))?.slice(9) ?? 1);
   const only = new Set((args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'W2,W3,W4').split(',').map((w) => w.trim().toUpperCase()));
   const names = args.filter((a) => !a.startsWith('--'));
   for (const name of names.length > 0 ? names : Object.keys(DBS)) await bench(name, DBS[name]!, runs, only);
