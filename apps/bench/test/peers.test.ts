@@ -16,16 +16,11 @@ import { runBench, type BenchResult } from '../src/runner';
 import { StatementCounter } from '../src/statement-counter';
 import { DB_IDS } from '../src/targets';
 import { WORKLOADS } from '../src/workloads';
+import { requireAllServers, testTargets } from './test-targets';
 
 const PEERS = ['mikro-orm', 'typeorm', 'drizzle'] as const;
 const ORM_WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'N1'];
 const DATABASE = 'athanor_bench_peers';
-
-const serverUrl = (env: string | undefined, fallback: string): string => {
-  const url = new URL(env || fallback);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-};
 
 // Smoke sizes: W1 writes 100 users + 500 posts, W3 loads 10 users, W4 reads 50 keys, W5 changes 100 users.
 const users = 100;
@@ -71,12 +66,8 @@ describe('peer ORMs in the bench, on SQLite, PostgreSQL and MariaDB', () => {
       runs: 1,
       warmups: 0,
       scale: SMOKE.scale,
-      targets: {
-        sqliteFile: join(dir, 'bench.sqlite'),
-        pgUrl: serverUrl(process.env.ATHANOR_PG_URL, 'postgres://postgres@127.0.0.1:5432/'),
-        mysqlUrl: serverUrl(process.env.ATHANOR_MYSQL_URL, 'mariadb://root@127.0.0.1:3306/'),
-      },
-      requireAll: /^(1|true|yes)$/i.test(process.env.ATHANOR_REQUIRE_ALL ?? ''),
+      targets: testTargets(dir, DATABASE),
+      requireAll: requireAllServers(),
     });
   }, 180_000);
 

@@ -17,14 +17,9 @@ import { runBench, type BenchResult } from '../src/runner';
 import { formatReport } from '../src/table-printer';
 import { DB_IDS } from '../src/targets';
 import { WORKLOADS } from '../src/workloads';
+import { requireAllServers, testTargets } from './test-targets';
 
 const SMOKE_DATABASE = 'athanor_bench_smoke';
-const serverUrl = (env: string | undefined, fallback: string): string => {
-  const url = new URL(env || fallback);
-  url.pathname = `/${SMOKE_DATABASE}`;
-  return url.toString();
-};
-
 // At the smoke scale (0.01): 100 users, 500 posts; W1 writes 100 users + 500 posts; W3 loads 10
 // users; W4 reads 50 keys; W5 changes 100 users; N1 holds 1,000 rows; P1 runs 200 workers × 1 task.
 const users = 100;
@@ -68,12 +63,8 @@ describe('bench smoke mode on SQLite, PostgreSQL and MariaDB', () => {
       runs: options.runs,
       warmups: options.warmups,
       scale: options.scale,
-      targets: {
-        sqliteFile: join(dir, 'bench.sqlite'),
-        pgUrl: serverUrl(process.env.ATHANOR_PG_URL, 'postgres://postgres@127.0.0.1:5432/'),
-        mysqlUrl: serverUrl(process.env.ATHANOR_MYSQL_URL, 'mariadb://root@127.0.0.1:3306/'),
-      },
-      requireAll: /^(1|true|yes)$/i.test(process.env.ATHANOR_REQUIRE_ALL ?? ''),
+      targets: testTargets(dir, SMOKE_DATABASE),
+      requireAll: requireAllServers(),
     });
   }, 180_000);
 

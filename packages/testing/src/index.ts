@@ -17,3 +17,5 @@ export {
 export type { DialectName, DialectStatus } from './servers';
 export { isTransactionControl, StatementRecorder } from './statement-recorder';
 export type { RecordedStatement } from './statement-recorder';
+export { useTestEngine } from './test-engine';
+export type { TestEngine, TestEngineOptions } from './test-engine';

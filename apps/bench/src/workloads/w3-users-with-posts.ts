@@ -7,8 +7,8 @@
  * hand-written queries (users, then their posts by `author_id`), grouped into arrays by hand.
  */
 import type { Session } from '@athanor/core';
-import { w3Check } from '../checks';
 import { benchEngine } from '../contenders/athanor';
+import { inspectUsersWithPosts } from '../contenders/peer-results';
 import { Post, User } from '../entities';
 import type { DbId, Implementation, Inspection, Sizes, Workload } from '../model';
 import { mysqlConnection, openSqlite, pgClient } from '../raw-drivers';
@@ -31,18 +31,8 @@ interface RawUser {
   posts: RawPost[];
 }
 
-/** Untimed: users read, posts attached to them, the sum of those posts' keys. */
-function inspect(users: readonly { readonly posts: Iterable<{ readonly id: number }> }[]): Inspection {
-  let posts = 0;
-  let postIdSum = 0;
-  for (const user of users) {
-    for (const post of user.posts) {
-      posts++;
-      postIdSum += post.id;
-    }
-  }
-  return w3Check(users.length, posts, postIdSum);
-}
+/** Untimed: users read, posts attached to them, the sum of those posts' keys (the check the peers use too). */
+const inspect = inspectUsersWithPosts;
 
 const athanorInspect = (users: readonly User[]): Inspection =>
   inspect(users.map((u) => ({ posts: u.posts.getItems() as readonly Post[] })));

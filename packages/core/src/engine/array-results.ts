@@ -1,3 +1,4 @@
+import type { AthanorError } from '../errors/errors';
 import type { CompiledQuery, ResultColumn } from '../sql/dialect';
 import type { DriverResult } from './driver';
 import type { Pool, PoolEntry } from './pool';
@@ -85,20 +86,15 @@ function executeOn(pool: Pool, runner: StatementRunner, compiled: CompiledQuery,
   try {
     pending = entry.conn.execute(compiled.sql, compiled.params);
   } catch (error) {
-    const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
-    void pool.release(entry);
-    return Promise.reject(failure);
+    return Promise.reject(releaseFailed(pool, runner, entry, compiled, error, start));
   }
   return pending.then(
     (result) => {
-      runner.stats.record(performance.now() - start);
-      void pool.release(entry);
+      releaseDone(pool, runner, entry, start);
       return decodeRows(result.rows, compiled.columns);
     },
     (error: unknown) => {
-      const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
-      void pool.release(entry);
-      throw failure;
+      throw releaseFailed(pool, runner, entry, compiled, error, start);
     },
   );
 }
@@ -124,12 +120,9 @@ export function executeArraysNow(pool: Pool, runner: StatementRunner, compiled: 
   try {
     result = conn.executeSync(compiled.sql, compiled.params, firstRowOnly);
   } catch (error) {
-    const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
-    void pool.release(entry);
-    throw failure;
+    throw releaseFailed(pool, runner, entry, compiled, error, start);
   }
-  runner.stats.record(performance.now() - start);
-  void pool.release(entry);
+  releaseDone(pool, runner, entry, start);
   return decodeRows(result.rows, compiled.columns);
 }
 
@@ -139,15 +132,25 @@ function executeSyncOn(pool: Pool, runner: StatementRunner, compiled: CompiledQu
   try {
     result = entry.conn.executeSync!(compiled.sql, compiled.params);
   } catch (error) {
-    const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
-    void pool.release(entry);
-    return Promise.reject(failure);
+    return Promise.reject(releaseFailed(pool, runner, entry, compiled, error, start));
   }
-  runner.stats.record(performance.now() - start);
-  void pool.release(entry);
+  releaseDone(pool, runner, entry, start);
   try {
     return Promise.resolve(decodeRows(result.rows, compiled.columns));
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** A statement on a taken connection failed: the connection goes back to the pool; returns the translated error to raise. */
+export function releaseFailed(pool: Pool, runner: StatementRunner, entry: PoolEntry, compiled: CompiledQuery, error: unknown, start: number): AthanorError {
+  const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
+  void pool.release(entry);
+  return failure;
+}
+
+/** A statement on a taken connection succeeded: its time is recorded and the connection goes back to the pool. */
+export function releaseDone(pool: Pool, runner: StatementRunner, entry: PoolEntry, start: number): void {
+  runner.stats.record(performance.now() - start);
+  void pool.release(entry);
 }

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors/errors';
-import { type ArrayQueryable, decodeRows, executeArraysNow, executeArraysQuiet } from './array-results';
+import { type ArrayQueryable, decodeRows, executeArraysNow, executeArraysQuiet, releaseDone, releaseFailed } from './array-results';
 import type { Compilable, CompiledQuery } from '../sql/dialect';
 import { Connection } from './connection';
 import { makeConnector } from './connector';
@@ -104,12 +104,9 @@ export class Engine implements Queryable, ArrayQueryable, AsyncDisposable {
     try {
       result = await entry.conn.execute(compiled.sql, compiled.params);
     } catch (error) {
-      const failure = runner.failed(entry, compiled.sql, compiled.params, error, start);
-      void pool.release(entry);
-      throw failure;
+      throw releaseFailed(pool, runner, entry, compiled, error, start);
     }
-    runner.stats.record(performance.now() - start);
-    void pool.release(entry);
+    releaseDone(pool, runner, entry, start);
     return buildRows(compiled, result) as R[];
   }
 

@@ -58,10 +58,27 @@ export async function openDrizzle(ctx: SetupContext): Promise<DrizzleBench> {
 }
 
 /** Rows per CASE update: 3 bound values each, far under the servers' 65,535. */
-export const ROWS_PER_UPDATE = 1_000;
+const ROWS_PER_UPDATE = 1_000;
+
+/**
+ * W5 on the servers, Drizzle's bulk-update recipe: the changes in chunks of `ROWS_PER_UPDATE`,
+ * each one statement that `update` builds from the chunk's `CASE` expression and its keys
+ * (the dialect module, as Drizzle types its builders by dialect); `cast` as for `ageCase`.
+ */
+export async function updateAgesByCase(
+  changes: readonly AgeChange[],
+  id: AnyColumn,
+  cast: boolean,
+  update: (age: SQL, ids: number[]) => PromiseLike<unknown>,
+): Promise<void> {
+  for (let start = 0; start < changes.length; start += ROWS_PER_UPDATE) {
+    const chunk = changes.slice(start, start + ROWS_PER_UPDATE);
+    await update(ageCase(id, chunk, cast), chunk.map((c) => c.id));
+  }
+}
 
 /** `CASE WHEN id = ? THEN ? … END` for one chunk of changes; `cast` types the values for PostgreSQL. */
-export function ageCase(id: AnyColumn, changes: readonly AgeChange[], cast: boolean): SQL {
+function ageCase(id: AnyColumn, changes: readonly AgeChange[], cast: boolean): SQL {
   const parts: SQL[] = [sql`(case`];
   for (const change of changes) {
     parts.push(cast ? sql`when ${id} = ${change.id} then ${change.age}::integer` : sql`when ${id} = ${change.id} then ${change.age}`);

@@ -3,7 +3,7 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/mysql2';
 import { createConnection } from 'mysql2/promise';
 import type { SetupContext } from '../../model';
-import { ageCase, countingLogger, type DrizzleBench, ROWS_PER_UPDATE } from './bench-db';
+import { countingLogger, type DrizzleBench, updateAgesByCase } from './bench-db';
 import { mysqlPosts as posts, mysqlSchema, mysqlUsers as users } from './schema';
 
 export async function openMysqlDrizzle(ctx: SetupContext): Promise<DrizzleBench> {
@@ -25,15 +25,7 @@ export async function openMysqlDrizzle(ctx: SetupContext): Promise<DrizzleBench>
         return ids;
       }),
     updateAges: (changes) =>
-      db.transaction(async (tx) => {
-        for (let start = 0; start < changes.length; start += ROWS_PER_UPDATE) {
-          const chunk = changes.slice(start, start + ROWS_PER_UPDATE);
-          await tx
-            .update(users)
-            .set({ age: ageCase(users.id, chunk, false) })
-            .where(inArray(users.id, chunk.map((c) => c.id)));
-        }
-      }),
+      db.transaction((tx) => updateAgesByCase(changes, users.id, false, (age, ids) => tx.update(users).set({ age }).where(inArray(users.id, ids)))),
     allPosts: () => db.select().from(posts),
     allUsers: () => db.select().from(users),
     usersWithPosts: (limit) => db.query.users.findMany({ with: { posts: true }, orderBy: [asc(users.id)], limit }),

@@ -4,7 +4,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { Client } from 'pg';
 import type { SetupContext } from '../../model';
 import { pgPlaceholders } from '../../schema';
-import { ageCase, countingLogger, type DrizzleBench, ROWS_PER_UPDATE } from './bench-db';
+import { countingLogger, type DrizzleBench, updateAgesByCase } from './bench-db';
 import { pgPosts as posts, pgSchema, pgUsers as users } from './schema';
 
 export async function openPostgresDrizzle(ctx: SetupContext): Promise<DrizzleBench> {
@@ -25,15 +25,7 @@ export async function openPostgresDrizzle(ctx: SetupContext): Promise<DrizzleBen
         return ids;
       }),
     updateAges: (changes) =>
-      db.transaction(async (tx) => {
-        for (let start = 0; start < changes.length; start += ROWS_PER_UPDATE) {
-          const chunk = changes.slice(start, start + ROWS_PER_UPDATE);
-          await tx
-            .update(users)
-            .set({ age: ageCase(users.id, chunk, true) })
-            .where(inArray(users.id, chunk.map((c) => c.id)));
-        }
-      }),
+      db.transaction((tx) => updateAgesByCase(changes, users.id, true, (age, ids) => tx.update(users).set({ age }).where(inArray(users.id, ids)))),
     allPosts: () => db.select().from(posts),
     allUsers: () => db.select().from(users),
     usersWithPosts: (limit) => db.query.users.findMany({ with: { posts: true }, orderBy: [asc(users.id)], limit }),

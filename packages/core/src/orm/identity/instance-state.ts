@@ -14,6 +14,16 @@ export interface SessionLink {
   readonly isClosed: boolean;
 }
 
+const STATUSES: readonly EntityStatus[] = ['transient', 'pending', 'persistent', 'deleted', 'detached'];
+const STATUS_CODES: Readonly<Record<EntityStatus, number>> = { transient: 0, pending: 1, persistent: 2, deleted: 3, detached: 4 };
+const STATUS_MASK = 0b111;
+const EXPIRED = 0b1000;
+const PINNED = 0b10000;
+const INDEX_SHIFT = 5;
+const FLAG_MASK = (1 << INDEX_SHIFT) - 1;
+/** Group indexes are below 64 (identity-map.ts); the bits allow more, staying a small integer. */
+const MAX_INDEX = (1 << 20) - 1;
+
 /**
  * What a session knows about one entity instance: its mapping, identity, the values it was
  * loaded (or last flushed) with, and where the identity map holds it. The unit of work reads
@@ -30,38 +40,61 @@ export class InstanceState {
    * what changed.
    */
   snapshot: unknown[] | undefined;
-  private ownStatus: EntityStatus;
-  /** Loaded values are stale: the next load of this row through the session overwrites them. */
-  expired: boolean;
   /** The session whose identity map holds the instance. */
   session: SessionLink | undefined;
-  /** @internal The identity map's weak group holding the instance, and its index in it. */
+  /** @internal The identity map's weak group holding the instance (its slot is `index`). */
   group: (object | undefined)[] | undefined;
-  /** @internal */
-  index: number;
-  /** Held strongly by the identity map (new and changed objects), not only weakly. */
-  pinned: boolean;
+  /**
+   * Status, `expired`, `pinned` and the group index packed in one small integer: a session
+   * holds one state per loaded row, and three fields fewer are 24 bytes less per entity
+   * (measured on W2: 50k posts).
+   */
+  private bits: number;
 
   constructor(meta: EntityMetadata, key: IdentityKey | undefined, snapshot: unknown[] | undefined, status: EntityStatus) {
     this.meta = meta;
     this.key = key;
     this.snapshot = snapshot;
-    this.ownStatus = status;
-    this.expired = false;
     this.session = undefined;
     this.group = undefined;
-    this.index = 0;
-    this.pinned = false;
+    this.bits = STATUS_CODES[status];
   }
 
   /** The instance's state; `detached` once its session is closed (closing is O(1): nothing is visited). */
   get status(): EntityStatus {
     const session = this.session;
-    return session !== undefined && session.isClosed ? 'detached' : this.ownStatus;
+    return session !== undefined && session.isClosed ? 'detached' : STATUSES[this.bits & STATUS_MASK]!;
   }
 
   set status(status: EntityStatus) {
-    this.ownStatus = status;
+    this.bits = (this.bits & ~STATUS_MASK) | STATUS_CODES[status];
+  }
+
+  /** Loaded values are stale: the next load of this row through the session overwrites them. */
+  get expired(): boolean {
+    return (this.bits & EXPIRED) !== 0;
+  }
+
+  set expired(expired: boolean) {
+    this.bits = expired ? this.bits | EXPIRED : this.bits & ~EXPIRED;
+  }
+
+  /** Held strongly by the identity map (new and changed objects), not only weakly. */
+  get pinned(): boolean {
+    return (this.bits & PINNED) !== 0;
+  }
+
+  set pinned(pinned: boolean) {
+    this.bits = pinned ? this.bits | PINNED : this.bits & ~PINNED;
+  }
+
+  /** @internal The instance's slot in `group`. */
+  get index(): number {
+    return this.bits >>> INDEX_SHIFT;
+  }
+
+  set index(index: number) {
+    this.bits = (this.bits & FLAG_MASK) | ((index & MAX_INDEX) << INDEX_SHIFT);
   }
 
   /** Describe the instance for messages: `User#1`. */

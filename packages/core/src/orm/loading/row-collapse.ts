@@ -29,24 +29,38 @@ export function collapse(target: HydrationTarget, rows: unknown[][], layout: Lay
       perSegment[0] = distinct;
       continue;
     }
-    const keys = new Array<IdentityKey | undefined>(n);
+    // Per row, the index of its entity among the distinct rows (-1: no entity, an outer
+    // join's missing side). A joined parent spans consecutive rows, so the previous row's key
+    // answers most rows without a Map lookup.
+    const at = new Int32Array(n);
     const first = new Map<IdentityKey, number>();
     const unique: unknown[][] = [];
+    let lastKey: IdentityKey | undefined;
+    let lastAt = -1;
     for (let i = 0; i < n; i++) {
       const row = rows[i]!;
       const k = hydrator.keyOf(row);
-      if (k === null || k === undefined) continue;
-      keys[i] = k;
-      if (!first.has(k)) {
-        first.set(k, unique.length);
-        unique.push(row);
+      if (k === null || k === undefined) {
+        at[i] = -1;
+        continue;
       }
+      if (k !== lastKey) {
+        let u = first.get(k);
+        if (u === undefined) {
+          u = unique.length;
+          first.set(k, u);
+          unique.push(row);
+        }
+        lastKey = k;
+        lastAt = u;
+      }
+      at[i] = lastAt;
     }
     const objects = hydrator.hydrate(unique, target, true);
     const per = new Array<object | undefined>(n);
     for (let i = 0; i < n; i++) {
-      const k = keys[i];
-      if (k !== undefined) per[i] = objects[first.get(k)!];
+      const u = at[i]!;
+      per[i] = u < 0 ? undefined : objects[u];
     }
     perSegment[s] = per;
     if (s === 0) distinct = objects;
@@ -66,13 +80,20 @@ function link(parents: readonly (object | undefined)[], children: readonly (obje
     const oneParent = relation.relation === 'oneToMany';
     const seen = new Set<object>();
     const seenPairs = oneParent ? undefined : new Map<object, Set<object>>();
+    // A parent's rows are consecutive in a joined result: its list is looked up once per run.
+    let lastParent: object | undefined;
+    let list: object[] = [];
     for (let i = 0; i < n; i++) {
       const parent = parents[i];
       if (parent === undefined) continue;
-      let list = items.get(parent);
-      if (list === undefined) {
-        list = [];
-        items.set(parent, list);
+      if (parent !== lastParent) {
+        let found = items.get(parent);
+        if (found === undefined) {
+          found = [];
+          items.set(parent, found);
+        }
+        list = found;
+        lastParent = parent;
       }
       const child = children[i];
       if (child === undefined) continue;

@@ -48,21 +48,30 @@ function savePlanOf(meta: EntityMetadata): SavePlan {
   return plan;
 }
 
-/** The objects an instance reaches through relationships cascading `save`, as far as they are in memory (no Ref is made). */
-function reachable(instance: object, meta: EntityMetadata, out: object[]): void {
+/**
+ * The objects an instance reaches through relationships cascading `save`, as far as they are
+ * in memory (no Ref is made), written into `out` from index 0; returns how many.
+ */
+function reachable(instance: object, meta: EntityMetadata, out: object[]): number {
   const plan = savePlanOf(meta);
+  let n = 0;
   for (let i = 0; i < plan.toOne.length; i++) {
     const value = plan.toOne[i]!.stored(instance);
-    if (value instanceof Ref && value.value !== undefined) out.push(value.value);
+    if (value instanceof Ref && value.value !== undefined) out[n++] = value.value;
   }
-  for (const r of plan.others) {
-    const value = (instance as Row)[r.name];
+  const others = plan.others;
+  for (let i = 0; i < others.length; i++) {
+    const value = (instance as Row)[others[i]!.name];
     if (value instanceof Collection) {
-      if (value.isLoaded) out.push(...value.items!);
+      if (value.isLoaded) {
+        const items = value.items!;
+        for (let k = 0; k < items.length; k++) out[n++] = items[k]!;
+      }
     } else if (value instanceof Ref) {
-      if (value.value !== undefined) out.push(value.value);
-    } else if (value !== null && typeof value === 'object') out.push(value);
+      if (value.value !== undefined) out[n++] = value.value;
+    } else if (value !== null && typeof value === 'object') out[n++] = value;
   }
+  return n;
 }
 
 /**
@@ -72,31 +81,45 @@ function reachable(instance: object, meta: EntityMetadata, out: object[]): void 
  * costs n, not n²).
  */
 export function cascadeSaves(uow: UnitOfWork, root: object): void {
-  // The work arrays are reused from call to call (one call per added object); a call made
-  // while one runs (a join that assigns a relationship) gets its own.
+  // The work arrays are reused from call to call (one call per added object), with their own
+  // counts: `length = 0` would drop their storage, reallocated by the next call's first push.
+  // A call made while one runs (a join that assigns a relationship) gets its own.
   const buffers = spareBuffers ?? { stack: [], found: [] };
   spareBuffers = undefined;
   const { stack, found } = buffers;
-  stack.push(root);
+  let top = 0;
+  let stackUsed = 1;
+  let foundUsed = 0;
+  stack[top++] = root;
   try {
-    while (stack.length > 0) {
-      const instance = stack.pop()!;
+    while (top > 0) {
+      const instance = stack[--top]!;
       const state = uow.stateIn(instance);
       if (state === undefined) continue;
-      found.length = 0;
-      reachable(instance, state.meta, found);
-      for (let i = 0; i < found.length; i++) {
+      const n = reachable(instance, state.meta, found);
+      if (n > foundUsed) foundUsed = n;
+      for (let i = 0; i < n; i++) {
         const target = found[i]!;
         const s = stateOf(target);
         if (s !== undefined && s.session === uow.host && (s.status === 'pending' || s.status === 'persistent')) continue;
-        if (uow.join(target)) stack.push(target);
+        if (uow.join(target)) {
+          stack[top++] = target;
+          if (top > stackUsed) stackUsed = top;
+        }
       }
     }
   } finally {
-    stack.length = 0;
-    found.length = 0;
+    // Keep the storage, not the objects (a finished session's objects must not stay reachable
+    // from here), unless a large cascade grew it.
+    clear(stack, stackUsed);
+    clear(found, foundUsed);
     spareBuffers = buffers;
   }
+}
+
+function clear(buffer: object[], used: number): void {
+  if (used > 1024) buffer.length = 0;
+  else buffer.fill(undefined as never, 0, used);
 }
 
 let spareBuffers: { readonly stack: object[]; readonly found: object[] } | undefined;

@@ -3,6 +3,7 @@ import { type InstanceState, stateOf } from '../identity/instance-state';
 import type { ColumnProperty, EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
 import { Collection } from '../relations/collection';
 import type { AssociationChange, ChangeSet, DeleteChange, InsertChange, UpdateChange } from './change-set';
+import { insertChange } from './persister/row-values';
 import { keyOfInstance } from './relationship-sync';
 import { foreignKeySlots } from './row-links';
 import { equalityOf, serializeJson, type Equality } from './tracking/equality';
@@ -24,16 +25,17 @@ export function computeChangeSet(uow: UnitOfWork): ChangeSet {
   let at = 0;
   // forEach: no iterator result per object while this runs unoptimized (once per flush).
   uow.pending.forEach((instance) => {
-    inserts[at++] = { kind: 'insert', state: stateOf(instance)!, instance };
+    inserts[at++] = insertChange(stateOf(instance)!, instance);
   });
   const updates: UpdateChange[] = [];
   const anyDeleted = uow.deleted.size !== 0;
   const anyJson = uow.json.size !== 0;
-  for (const [instance, entry] of uow.dirty) {
-    if (anyDeleted && uow.deleted.has(instance)) continue;
+  // forEach: no [key, value] pair per entry.
+  uow.dirty.forEach((entry, instance) => {
+    if (anyDeleted && uow.deleted.has(instance)) return;
     const columns = changedColumns(instance, entry.state, entry, anyJson ? uow.json.get(instance) : undefined);
     if (columns.length !== 0) updates.push({ kind: 'update', state: entry.state, instance, columns });
-  }
+  });
   for (const [instance, watch] of uow.json) {
     if (uow.dirty.has(instance) || uow.deleted.has(instance) || watch.state.status !== 'persistent') continue;
     const columns = changedColumns(instance, watch.state, undefined, watch);
@@ -60,8 +62,22 @@ function equalitiesOf(meta: EntityMetadata): readonly Equality[] {
   return list;
 }
 
+const NONE: readonly ColumnProperty[] = Object.freeze([]);
+
+const singleColumns = new WeakMap<EntityMetadata, (readonly ColumnProperty[])[]>();
+
+/**
+ * `[meta.columns[slot]]`, one shared frozen array per column: the rows changing the same single
+ * column (the usual bulk edit) share it, which also lets the update step group them by identity.
+ */
+function singleColumn(meta: EntityMetadata, slot: number): readonly ColumnProperty[] {
+  let list = singleColumns.get(meta);
+  if (list === undefined) singleColumns.set(meta, (list = []));
+  return (list[slot] ??= Object.freeze([meta.columns[slot]!]));
+}
+
 /** The columns of `instance` that differ from its snapshot, in table order. */
-function changedColumns(instance: object, state: InstanceState, entry: DirtyEntry | undefined, watch: JsonWatch | undefined): ColumnProperty[] {
+function changedColumns(instance: object, state: InstanceState, entry: DirtyEntry | undefined, watch: JsonWatch | undefined): readonly ColumnProperty[] {
   const meta = state.meta;
   const snapshot = state.snapshot;
   const values = storageOf(meta).values(instance);
@@ -70,7 +86,7 @@ function changedColumns(instance: object, state: InstanceState, entry: DirtyEntr
   // The common case: one column written, no relationship, no JSON watched.
   if (entry !== undefined && watch === undefined && entry.relations.length === 0 && entry.slots.length === 1) {
     const s = entry.slots[0]!;
-    return equalitiesOf(meta)[s]!(values[s], snapshot[s]) ? [] : [columns[s]!];
+    return equalitiesOf(meta)[s]!(values[s], snapshot[s]) ? NONE : singleColumn(meta, s);
   }
   const slots: number[] = [];
   if (entry !== undefined) {

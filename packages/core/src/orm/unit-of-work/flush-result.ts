@@ -161,10 +161,18 @@ export class FlushOutcome {
     }
     this.inserted = inserted;
     const updated = ctx.updated;
-    for (const r of updated) {
-      const pk = primaryKeySlots(r.meta);
+    // Rows of one column set share their slots array: whether it touches the key is decided once per set.
+    let lastSlots: readonly number[] | undefined;
+    let setsKey = false;
+    for (let i = 0; i < updated.length; i++) {
+      const r = updated[i]!;
+      if (r.slots !== lastSlots) {
+        const pk = primaryKeySlots(r.meta);
+        lastSlots = r.slots;
+        setsKey = r.slots.some((s) => pk.includes(s));
+      }
       // The key moves only when the update set a primary-key column.
-      r.key = r.state.key !== undefined && !r.slots.some((s) => pk.includes(s)) ? r.state.key : keyOf(r.meta, r.values);
+      r.key = r.state.key !== undefined && !setsKey ? r.state.key : keyOf(r.meta, r.values);
     }
     this.updated = updated as UpdatedRow[];
     this.deleted = ctx.deleted;
@@ -215,10 +223,17 @@ export class FlushOutcome {
       state.snapshot = row.values as unknown[];
       listener.onInserted?.(state, row.key!, row.instance);
     }
-    for (const row of this.updated) {
-      assign(row.instance, row.meta, row.values, log, row.slots);
-      const rowPlan = toOnePlan(row.meta);
-      if (rowPlan.relations.length !== 0) fixRefs(row.instance, rowPlan, row.values, log, hasAccessors(row.meta));
+    meta = undefined;
+    const updated = this.updated;
+    for (let i = 0; i < updated.length; i++) {
+      const row = updated[i]!;
+      if (row.meta !== meta) {
+        meta = row.meta;
+        plan = toOnePlan(meta);
+        stored = hasAccessors(meta);
+      }
+      assign(row.instance, meta, row.values, log, row.slots);
+      if (plan!.relations.length !== 0) fixRefs(row.instance, plan!, row.values, log, stored);
       log.state(row.state);
       row.state.snapshot = row.values as unknown[];
       if (row.state.key !== row.key) row.state.key = row.key;

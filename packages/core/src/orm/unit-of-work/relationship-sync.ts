@@ -27,8 +27,23 @@ export function metaOfInstance(instance: object): EntityMetadata | undefined {
   const state = stateOf(instance);
   if (state !== undefined) return state.meta;
   const cls = (instance as { constructor?: Function }).constructor;
-  return typeof cls === 'function' ? registryOf(cls)?.find(cls) : undefined;
+  // New objects are looked up several times each as they are built and added (a user, its
+  // posts, the next user…): the last two classes found are kept (a class's metadata, once
+  // configured, never changes).
+  if (cls === lastClasses[0]) return lastMetas[0];
+  if (cls === lastClasses[1]) return lastMetas[1];
+  const meta = typeof cls === 'function' ? registryOf(cls)?.find(cls) : undefined;
+  if (meta !== undefined) {
+    lastClasses[1] = lastClasses[0];
+    lastMetas[1] = lastMetas[0];
+    lastClasses[0] = cls;
+    lastMetas[0] = meta;
+  }
+  return meta;
 }
+
+const lastClasses: (Function | undefined)[] = [undefined, undefined];
+const lastMetas: (EntityMetadata | undefined)[] = [undefined, undefined];
 
 /** An instance's primary-key value (an object of the key properties for a composite key); undefined while incomplete. */
 export function keyOfInstance(instance: object, meta = metaOfInstance(instance)): unknown {
@@ -266,11 +281,18 @@ function propertyHolding(meta: EntityMetadata, collection: Collection<object>): 
   return meta.relations.find((r) => (r.relation === 'oneToMany' || r.relation === 'manyToMany') && owner[r.name] === collection)?.name;
 }
 
-/** The relationship a Collection holds, binding it to its property when it was created by a field initializer. */
-function relationOf(collection: Collection<object>): { meta: EntityMetadata; relation: RelationProperty } | undefined {
-  const owner = collection.owner;
-  const meta = metaOfInstance(owner);
-  if (meta === undefined) return undefined;
+/** The relationship a Collection holds (see relationIn). */
+function relationOf(collection: Collection<object>): RelationProperty | undefined {
+  const meta = metaOfInstance(collection.owner);
+  return meta === undefined ? undefined : relationIn(meta, collection);
+}
+
+/**
+ * The relationship of `meta` (its owner's class) a Collection holds, binding it to its property
+ * when it was created by a field initializer. Returns the relationship alone: called per item
+ * added, a result object would be garbage per item.
+ */
+function relationIn(meta: EntityMetadata, collection: Collection<object>): RelationProperty | undefined {
   let name = collection.site?.property;
   if (name === undefined) {
     name = propertyHolding(meta, collection);
@@ -285,7 +307,7 @@ function relationOf(collection: Collection<object>): { meta: EntityMetadata; rel
       break;
     }
   }
-  return relation === undefined ? undefined : { meta, relation };
+  return relation;
 }
 
 function checkItem(meta: EntityMetadata, relation: RelationProperty, item: object): EntityMetadata {
@@ -303,30 +325,23 @@ function owning(relation: RelationProperty, owner: object, item: object): [Relat
   return relation.inverse === undefined ? undefined : [relation.inverse, item, owner];
 }
 
-/** What an add to or a remove from a collection works with; undefined for an unmapped collection. */
-interface CollectionChange {
-  readonly relation: RelationProperty;
-  readonly owner: object;
-  readonly itemMeta: EntityMetadata;
-  /** The owner's session's tracker, when the owner is in an open session. */
-  readonly tracker: ChangeTracker | undefined;
+/** The owner's session's tracker, when the owner is in an open session. */
+function ownerTracker(owner: object): ChangeTracker | undefined {
+  const state = stateOf(owner);
+  return inSession(state) ? trackerOf(state) : undefined;
 }
 
-function collectionChange(collection: Collection<object>, item: object): CollectionChange | undefined {
-  const found = relationOf(collection);
-  if (found === undefined) return undefined;
-  const { meta, relation } = found;
+// added/removed read the relationship, the item's class and the tracker inline rather than
+// through a shared helper returning them together: that object would be garbage per item.
+function added(collection: Collection<object>, item: object): void {
   const owner = collection.owner;
+  const meta = metaOfInstance(owner);
+  if (meta === undefined) return;
+  const relation = relationIn(meta, collection);
+  if (relation === undefined) return;
   const itemMeta = checkItem(meta, relation, item);
   tracked(item, itemMeta);
-  const ownerState = stateOf(owner);
-  return { relation, owner, itemMeta, tracker: inSession(ownerState) ? trackerOf(ownerState) : undefined };
-}
-
-function added(collection: Collection<object>, item: object): void {
-  const change = collectionChange(collection, item);
-  if (change === undefined) return;
-  const { relation, owner, itemMeta, tracker } = change;
+  const tracker = ownerTracker(owner);
   if (relation.relation === 'oneToMany') {
     const inverse = relation.inverse;
     if (inverse !== undefined) assignToOne(item, itemMeta, inverse, owner);
@@ -343,9 +358,14 @@ function added(collection: Collection<object>, item: object): void {
 }
 
 function removed(collection: Collection<object>, item: object): void {
-  const change = collectionChange(collection, item);
-  if (change === undefined) return;
-  const { relation, owner, itemMeta, tracker } = change;
+  const owner = collection.owner;
+  const meta = metaOfInstance(owner);
+  if (meta === undefined) return;
+  const relation = relationIn(meta, collection);
+  if (relation === undefined) return;
+  const itemMeta = checkItem(meta, relation, item);
+  tracked(item, itemMeta);
+  const tracker = ownerTracker(owner);
   if (relation.relation === 'oneToMany') {
     const inverse = relation.inverse;
     if (inverse === undefined) return;
@@ -372,12 +392,12 @@ setCollectionHooks({
   added,
   removed,
   addsUnloaded(collection) {
-    return relationOf(collection)?.relation.relation === 'oneToMany';
+    return relationOf(collection)?.relation === 'oneToMany';
   },
   holds(collection, item) {
-    const found = relationOf(collection);
-    const inverse = found?.relation.inverse;
-    if (found === undefined || found.relation.relation !== 'oneToMany' || inverse === undefined) return true;
+    const relation = relationOf(collection);
+    const inverse = relation?.inverse;
+    if (relation === undefined || relation.relation !== 'oneToMany' || inverse === undefined) return true;
     const itemMeta = metaOfInstance(item);
     if (itemMeta === undefined) return false;
     const current = readToOne(item, itemMeta, inverse);

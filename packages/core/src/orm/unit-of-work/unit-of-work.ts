@@ -13,12 +13,13 @@ import { commitOrder } from './commit-order';
 import { executeFlush } from './flush-executor';
 import { applyOutcome, Epoch } from './flush-journal';
 import { metaOfInstance } from './relationship-sync';
+import { jsonChangedInPlace, jsonSlotsOf, type JsonWatch, watchJsonSlot } from './json-watch';
 import { foreignKeyRelations } from './row-links';
+import { bindToManyCollections } from './to-many-collections';
 import { releaseUniqueLinks, unlinkReplacedInverse } from './unique-links';
 import { afterFlushHooks, beforeFlushHooks, insideHooks } from './flush-hooks';
 import { adoptOwnValues, installAccessors } from './tracking/accessors';
 import type { ChangeTracker } from './tracking/change-tracker';
-import { serializeJson } from './tracking/equality';
 import { storageOf } from './tracking/storage';
 import { toOneAccess } from './tracking/to-one';
 
@@ -33,12 +34,7 @@ import { toOneAccess } from './tracking/to-one';
  * pending objects stay pending without keys, dirty ones dirty; the failure is kept and the
  * session refuses work until `rollback()`.
  *
- * JSON values changed in place, a documented choice: a read of a JSON property of a persistent
- * object (through its accessor, or `toObject`) puts it on a watch list with the value's
- * serialization as first seen; every flush re-serializes the watched values and writes those
- * that differ. The list lives until the transaction ends, so a reference kept across an
- * autoflush is still watched; its cost is one serialization per watched value per flush, paid
- * only by objects whose JSON was read. `JSON.stringify(entity)` does not watch.
+ * JSON values changed in place are found through a watch list (see json-watch.ts).
  */
 
 /** What the unit of work needs from its session. */
@@ -65,11 +61,7 @@ export interface DirtyEntry {
   written: number;
 }
 
-/** A persistent object whose JSON values were read: their serialization when first read (by column slot). */
-export interface JsonWatch {
-  readonly state: InstanceState;
-  baselines: (string | undefined)[];
-}
+export type { JsonWatch } from './json-watch';
 
 type Links = Map<RelationProperty, Map<object, Map<object, 'link' | 'unlink'>>>;
 
@@ -166,13 +158,7 @@ export class UnitOfWork implements ChangeTracker {
   addNew(instance: object, meta: EntityMetadata): void {
     installAccessors(meta);
     adoptOwnValues(instance, meta);
-    const toMany = toManyOf(meta);
-    for (let i = 0; i < toMany.length; i++) {
-      const name = toMany[i]!;
-      const value = (instance as Record<string, unknown>)[name];
-      if (value instanceof Collection) value.bind(name);
-      else if (value === undefined || value === null) (instance as Record<string, unknown>)[name] = new Collection(instance).bind(name);
-    }
+    bindToManyCollections(instance, meta);
     const state = new InstanceState(meta, undefined, undefined, 'pending');
     state.session = this.host;
     attachState(instance, state);
@@ -262,17 +248,7 @@ export class UnitOfWork implements ChangeTracker {
   }
 
   jsonRead(instance: object, state: InstanceState, slot: number): void {
-    if (state.status !== 'persistent') return;
-    let watch = this.json.get(instance);
-    if (watch === undefined) {
-      watch = { state, baselines: [] };
-      this.json.set(instance, watch);
-    }
-    if (watch.baselines[slot] === undefined) {
-      // Serialized as loaded (or last flushed): an in-place change shows as a different text at flush.
-      const snapshot = state.snapshot;
-      watch.baselines[slot] = serializeJson(snapshot === undefined ? storageOf(state.meta).values(instance)?.[slot] : snapshot[slot]);
-    }
+    if (state.status === 'persistent') watchJsonSlot(this.json, instance, state, slot);
   }
 
   /** Whether `meta` has JSON columns (watched for in-place changes). */
@@ -477,9 +453,7 @@ export class UnitOfWork implements ChangeTracker {
     const entry = this.dirty.get(instance);
     if (entry !== undefined && !isClean(instance, entry)) return true;
     const watch = this.json.get(instance);
-    if (watch === undefined) return false;
-    const values = storageOf(watch.state.meta).values(instance);
-    return watch.baselines.some((b, slot) => b !== undefined && serializeJson(values?.[slot]) !== b);
+    return watch !== undefined && jsonChangedInPlace(instance, watch);
   }
 
   /** Everything forgotten (the session closed). */
@@ -504,28 +478,6 @@ class WriteFailure {
 
 /** The relations of a dirty entry with no to-one written (one array for all; replaced on the first). */
 const NO_RELATIONS: RelationProperty[] = [];
-
-const toManyNames = new WeakMap<EntityMetadata, readonly string[]>();
-
-function toManyOf(meta: EntityMetadata): readonly string[] {
-  let names = toManyNames.get(meta);
-  if (names === undefined) {
-    names = meta.relations.filter((r) => r.relation === 'oneToMany' || r.relation === 'manyToMany').map((r) => r.name);
-    toManyNames.set(meta, names);
-  }
-  return names;
-}
-
-const jsonSlots = new WeakMap<EntityMetadata, readonly number[]>();
-
-function jsonSlotsOf(meta: EntityMetadata): readonly number[] {
-  let slots = jsonSlots.get(meta);
-  if (slots === undefined) {
-    slots = meta.columns.flatMap((c, i) => (c.instance && c.type.kind === 'json' ? [i] : []));
-    jsonSlots.set(meta, slots);
-  }
-  return slots;
-}
 
 function entityMeta(instance: object, method: string): EntityMetadata {
   const meta = instance !== null && typeof instance === 'object' ? metaOfInstance(instance) : undefined;

@@ -1,6 +1,4 @@
-import type { Engine } from '@athanor/core';
-import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
+import { describeEachDialect, useTestEngine } from '@athanor/testing';
 import { Post, seedLarge, Tag } from './model';
 
 /**
@@ -13,20 +11,12 @@ import { Post, seedLarge, Tag } from './model';
 const tagsOf = (p: number): number[] => [...new Set([...(p % 2 === 0 ? [1] : []), (p % 3) + 1])].sort((a, b) => a - b);
 
 describeEachDialect('joined sibling collections: multiplied rows collapse to one item each', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await seedLarge(engine, 6);
-    recorder = ctx.recordStatements(engine);
-  }, 60_000);
-  beforeEach(() => recorder.clear());
+  const db = useTestEngine(ctx, { setUp: (engine) => seedLarge(engine, 6), setUpTimeoutMs: 60_000 });
 
   test('posts with their comments and tags joined: one statement, no duplicates', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const posts = await s.find(Post, { where: { id: { lte: 12 } }, orderBy: { id: 'asc' }, load: { comments: 'joined', tags: 'joined' } });
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     expect(posts.map((p) => p.id)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(posts.map((p) => p.comments.getItems().map((c) => c.id))).toEqual(posts.map((p) => [3 * p.id - 2, 3 * p.id - 1, 3 * p.id]));
     expect(posts.map((p) => p.tags.getItems().map((t) => t.id))).toEqual(posts.map((p) => tagsOf(p.id)));
@@ -34,13 +24,13 @@ describeEachDialect('joined sibling collections: multiplied rows collapse to one
     const tagOne = posts[1]!.tags.getItems()[0]!;
     expect(tagOne).toBeInstanceOf(Tag);
     expect(posts[3]!.tags.getItems()[0]).toBe(tagOne);
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
   });
 
   test('the same from the other side: tags with their posts joined', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const tags = await s.find(Tag, { orderBy: { id: 'asc' }, load: { posts: 'joined', 'posts.comments': 'joined' } });
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     const postsOfTag = (tag: number): number[] => Array.from({ length: 30 }, (_, i) => i + 1).filter((p) => tagsOf(p).includes(tag));
     expect(tags.map((t) => t.posts.getItems().map((p) => p.id))).toEqual([postsOfTag(1), postsOfTag(2), postsOfTag(3)]);
     for (const t of tags) for (const p of t.posts.getItems()) expect(p.comments.getItems().map((c) => c.id)).toEqual([3 * p.id - 2, 3 * p.id - 1, 3 * p.id]);

@@ -1,7 +1,5 @@
 import { ref } from '@athanor/core';
-import type { Engine } from '@athanor/core';
-import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
+import { describeEachDialect, useTestEngine } from '@athanor/testing';
 import { Comment, Post, seedLarge, User } from './model';
 
 /**
@@ -14,23 +12,15 @@ import { Comment, Post, seedLarge, User } from './model';
 const ids = (objects: Iterable<{ id: number }>): number[] => [...objects].map((o) => o.id);
 
 describeEachDialect('loading with pending changes', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
+  const db = useTestEngine(ctx, { setUp: (engine) => seedLarge(engine, 10), setUpTimeoutMs: 60_000 });
 
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await seedLarge(engine, 10);
-    recorder = ctx.recordStatements(engine);
-  }, 60_000);
-  beforeEach(() => recorder.clear());
-
-  const verbs = (): string[] => recorder.sql.map((q) => q.split(' ')[0]!.toUpperCase());
+  const verbs = (): string[] => db.recorder.sql.map((q) => q.split(' ')[0]!.toUpperCase());
 
   test('collection.load() autoflushes a new post whose author is the user: one INSERT, then the SELECT that finds it', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const u = (await s.get(User, 1))!;
     const fresh = s.add(Object.assign(new Post(), { id: 1001, title: 'fresh', author: u }));
-    recorder.clear();
+    db.recorder.clear();
     const posts = await u.posts.load();
     expect(verbs()).toEqual(['INSERT', 'SELECT']);
     expect(ids(posts)).toEqual([1, 2, 3, 4, 5, 1001]);
@@ -38,35 +28,35 @@ describeEachDialect('loading with pending changes', (ctx) => {
   });
 
   test('a column-only change does not autoflush a lazy load', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const u = (await s.get(User, 2))!;
     u.name = 'renamed';
-    recorder.clear();
+    db.recorder.clear();
     await u.posts.load();
     expect(verbs()).toEqual(['SELECT']);
     expect(s.isModified(u)).toBe(true);
   });
 
   test('ref.load() autoflushes pending changes before its SELECT; a Ref to a pending object resolves in memory', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const p = (await s.get(Post, 7))!;
     s.add(Object.assign(new Comment(), { id: 5002, body: 'pending', post: p }));
-    recorder.clear();
+    db.recorder.clear();
     expect((await p.author.load()).id).toBe(2);
     expect(verbs()).toEqual(['INSERT', 'SELECT']);
     const mentor = s.add(Object.assign(new User(), { id: 2001, name: 'new mentor' }));
     const u = (await s.get(User, 3))!;
     u.mentor = ref(User, 2001);
-    recorder.clear();
+    db.recorder.clear();
     expect(await u.mentor.load()).toBe(mentor);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 
   test('populate autoflushes: a new comment added to an unloaded collection is found', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const p = (await s.get(Post, 4))!;
     const c = s.add(Object.assign(new Comment(), { id: 5001, body: 'late', post: p }));
-    recorder.clear();
+    db.recorder.clear();
     await s.populate(p, ['comments']);
     expect(verbs()).toEqual(['INSERT', 'SELECT']);
     expect(ids(p.comments)).toEqual([10, 11, 12, 5001]);
@@ -74,7 +64,7 @@ describeEachDialect('loading with pending changes', (ctx) => {
   });
 
   test('without autoflush: adds and removes made before the load are merged with the rows, without duplicates', async () => {
-    await using s = engine.session({ autoflush: false });
+    await using s = db.engine.session({ autoflush: false });
     const u = (await s.get(User, 1))!;
     const [p2, p3] = [(await s.get(Post, 2))!, (await s.get(Post, 3))!];
     const fresh = Object.assign(new Post(), { id: 1002, title: 'fresh' });
@@ -84,7 +74,7 @@ describeEachDialect('loading with pending changes', (ctx) => {
     u.posts.remove(p2);
     expect(p2.author).toBeNull();
     expect(s.new).toEqual([fresh]);
-    recorder.clear();
+    db.recorder.clear();
     const posts = await u.posts.load();
     expect(verbs()).toEqual(['SELECT']);
     expect(ids(posts)).toEqual([1, 3, 4, 5, 1002]);
@@ -92,7 +82,7 @@ describeEachDialect('loading with pending changes', (ctx) => {
   });
 
   test('without autoflush: assignments of the child side count too, and a child moved on since is not kept', async () => {
-    await using s = engine.session({ autoflush: false });
+    await using s = db.engine.session({ autoflush: false });
     const [u4, u5] = [(await s.get(User, 4))!, (await s.get(User, 5))!];
     const moved = Object.assign(new Post(), { id: 1003, title: 'moved', author: u4 });
     const stays = Object.assign(new Post(), { id: 1004, title: 'stays', author: u4 });
@@ -106,7 +96,7 @@ describeEachDialect('loading with pending changes', (ctx) => {
   });
 
   test('without autoflush: a select-in load by a query keeps the changes too', async () => {
-    await using s = engine.session({ autoflush: false });
+    await using s = db.engine.session({ autoflush: false });
     const u = (await s.get(User, 6))!;
     const fresh = Object.assign(new Post(), { id: 1005, title: 'fresh' });
     u.posts.add(fresh);

@@ -1,7 +1,6 @@
 import { NotLoadedError, NPlusOneError } from '@athanor/core';
-import type { Engine, Logger } from '@athanor/core';
-import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
+import type { Logger } from '@athanor/core';
+import { describeEachDialect, useTestEngine } from '@athanor/testing';
 import { COMMENTS_PER_POST, Post, POSTS_PER_USER, seedLarge, User, USERS } from './model';
 
 /**
@@ -16,16 +15,8 @@ function captureLogger(): Logger & { warnings: string[] } {
 }
 
 describeEachDialect('loading strategies on 1,000 users × 5 posts × 3 comments', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
   const logger = captureLogger();
-
-  beforeAll(async () => {
-    engine = ctx.createEngine({ logger });
-    await seedLarge(engine);
-    recorder = ctx.recordStatements(engine);
-  }, 120_000);
-  beforeEach(() => recorder.clear());
+  const db = useTestEngine(ctx, { setUp: (engine) => seedLarge(engine), engineOptions: { logger }, setUpTimeoutMs: 120_000 });
 
   /** Every user holds its 5 posts (each pointing back at it), each post its 3 comments; one expect (jest's are slow by the thousand). */
   const checkAll = (users: readonly User[]): void => {
@@ -46,20 +37,20 @@ describeEachDialect('loading strategies on 1,000 users × 5 posts × 3 comments'
   };
 
   test('selectin: 3 statements for users, posts and comments', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const users = await s.find(User, { orderBy: { id: 'asc' }, load: { posts: 'selectin', 'posts.comments': 'selectin' } });
-    expect(recorder.count).toBe(3);
-    expect(recorder.sql[1]).toMatch(/ IN \(/);
+    expect(db.recorder.count).toBe(3);
+    expect(db.recorder.sql[1]).toMatch(/ IN \(/);
     checkAll(users);
     // Everything is in place: reading it issues nothing.
-    expect(recorder.count).toBe(3);
+    expect(db.recorder.count).toBe(3);
   });
 
   test('joined users + posts: 1 statement; duplicate parent rows collapse', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const users = await s.find(User, { orderBy: { id: 'asc' }, load: { posts: 'joined' } });
-    expect(recorder.count).toBe(1);
-    expect(recorder.sql[0]).toMatch(/LEFT OUTER JOIN/);
+    expect(db.recorder.count).toBe(1);
+    expect(db.recorder.sql[0]).toMatch(/LEFT OUTER JOIN/);
     expect(users).toHaveLength(USERS);
     expect(new Set(users).size).toBe(USERS);
     expect(users[7]!.posts.getItems().map((p) => p.id)).toEqual([36, 37, 38, 39, 40]);
@@ -67,70 +58,70 @@ describeEachDialect('loading strategies on 1,000 users × 5 posts × 3 comments'
   });
 
   test('joined all the way down: users + posts + comments in 1 statement', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const users = await s.find(User, { orderBy: { id: 'asc' }, load: { posts: 'joined', 'posts.comments': 'joined' } });
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     checkAll(users);
   });
 
   test('a mix: posts select-in with comments joined into that statement: 2 statements', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const users = await s.find(User, { orderBy: { id: 'asc' }, load: { posts: 'selectin', 'posts.comments': 'joined' } });
-    expect(recorder.count).toBe(2);
-    expect(recorder.sql[1]).toMatch(/LEFT OUTER JOIN/);
+    expect(db.recorder.count).toBe(2);
+    expect(db.recorder.sql[1]).toMatch(/LEFT OUTER JOIN/);
     checkAll(users);
   });
 
   test('lazy through Promise.all: 1 statement for the users, 1 for every collection at once', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const users = await s.find(User, { orderBy: { id: 'asc' } });
     expect(users[0]!.posts.isLoaded).toBe(false);
     expect(() => users[0]!.posts.getItems()).toThrow(NotLoadedError);
     const loaded = await Promise.all(users.map((u) => u.posts.load()));
-    expect(recorder.count).toBe(1 + 1);
+    expect(db.recorder.count).toBe(1 + 1);
     expect(loaded[3]!.map((p) => p.id)).toEqual([16, 17, 18, 19, 20]);
     // Loading again: nothing to do.
     await Promise.all(users.map((u) => u.posts.load()));
-    expect(recorder.count).toBe(2);
+    expect(db.recorder.count).toBe(2);
     // The other way: every author is in the identity map; no statement.
     const posts = users.flatMap((u) => u.posts.getItems());
     const authors = await Promise.all(posts.map((p) => p.author.load()));
     expect(authors[5]).toBe(users[1]);
-    expect(recorder.count).toBe(2);
+    expect(db.recorder.count).toBe(2);
     // Comments of all 5,000 posts: one more.
     await Promise.all(posts.map((p) => p.comments.load()));
-    expect(recorder.count).toBe(3);
+    expect(db.recorder.count).toBe(3);
     checkAll(users);
   });
 
   test('a lazy to-one load goes through the identity map: an object already loaded is not fetched again', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const posts = await s.find(Post, { where: { id: { in: [1, 2, 6] } }, orderBy: { id: 'asc' } });
-    recorder.clear();
+    db.recorder.clear();
     const [a, b, c] = await Promise.all(posts.map((p) => p.author.load()));
-    expect(recorder.count).toBe(1);
-    expect(recorder.statements[0]!.params.slice(0, 2)).toEqual([1, 2]);
+    expect(db.recorder.count).toBe(1);
+    expect(db.recorder.statements[0]!.params.slice(0, 2)).toEqual([1, 2]);
     expect(a).toBe(b);
     expect(c!.id).toBe(2);
     expect(await s.get(User, 1)).toBe(a);
     const again = await s.find(Post, { where: { id: 3 } });
-    recorder.clear();
+    db.recorder.clear();
     expect(await again[0]!.author.load()).toBe(a);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 
   test('a sequential for … await lazy loop is caught by the N+1 detector (warn)', async () => {
-    await using s = engine.session({ nPlusOne: { warnAfter: 5 } });
+    await using s = db.engine.session({ nPlusOne: { warnAfter: 5 } });
     const users = await s.find(User, { where: { id: { lte: 20 } }, orderBy: { id: 'asc' } });
     logger.warnings.length = 0;
     for (const u of users) await u.posts.load();
-    expect(recorder.count).toBe(1 + 20);
+    expect(db.recorder.count).toBe(1 + 20);
     expect(logger.warnings).toHaveLength(1);
     expect(logger.warnings[0]).toContain('N+1 loading: User.posts was loaded for one User at a time 6 times in this session');
     expect(logger.warnings[0]).toContain("load: { posts: 'selectin' }");
     // The scoped form takes the option too; a to-one loop counts the same way.
     logger.warnings.length = 0;
-    await engine.session(
+    await db.engine.session(
       async (scoped) => {
         const posts = await scoped.find(Post, { where: { id: { in: [1, 6, 11, 16] } }, orderBy: { id: 'asc' } });
         for (const p of posts) await p.author.load();
@@ -160,9 +151,9 @@ describeEachDialect('loading strategies on 1,000 users × 5 posts × 3 comments'
   });
 
   test('joined + limit: the limit applies to the parents (a subquery), not to the joined rows', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const users = await s.find(User, { where: { id: { gt: 100 } }, orderBy: { name: 'desc' }, limit: 3, offset: 1, load: { posts: 'joined' } });
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     // Names sort as text: user999, user998, user997, user996 …; offset 1 skips user999.
     expect(users.map((u) => u.id)).toEqual([998, 997, 996]);
     for (const u of users) expect(u.posts.length).toBe(5);
@@ -171,10 +162,10 @@ describeEachDialect('loading strategies on 1,000 users × 5 posts × 3 comments'
     expect(one!.posts.length).toBe(5);
     expect(one!.posts.getItems()[4]!.comments.length).toBe(3);
     // With only to-one joins the limit stays on the statement itself.
-    recorder.clear();
+    db.recorder.clear();
     const posts = await s.find(Post, { orderBy: { id: 'asc' }, limit: 2, load: { author: 'joined' } });
     expect(posts.map((p) => p.author.get().id)).toEqual([1, 1]);
-    expect(recorder.sql[0]).not.toMatch(/athanor_o/);
+    expect(db.recorder.sql[0]).not.toMatch(/athanor_o/);
   });
 
   test('select-in lists and lazy batches are chunked under the parameter limit', async () => {
@@ -200,13 +191,13 @@ describeEachDialect('loading strategies on 1,000 users × 5 posts × 3 comments'
   });
 
   test('count and loadCount without loading rows; matching() queries a large collection', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const users = await s.find(User, { where: { id: { lte: 50 } } });
-    recorder.clear();
+    db.recorder.clear();
     const counts = await Promise.all(users.map((u) => u.posts.loadCount()));
     expect(counts.every((n) => n === 5)).toBe(true);
-    expect(recorder.count).toBe(1);
-    expect(recorder.sql[0]).toMatch(/COUNT\(\*\)/i);
+    expect(db.recorder.count).toBe(1);
+    expect(db.recorder.sql[0]).toMatch(/COUNT\(\*\)/i);
     expect(users[0]!.posts.isLoaded).toBe(false);
     const u7 = users.find((u) => u.id === 7)!;
     const some = await u7.posts.matching({ where: { title: { in: ['post33', 'post35', 'post1'] } }, orderBy: { id: 'desc' }, limit: 5 });

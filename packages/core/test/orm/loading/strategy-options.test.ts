@@ -1,7 +1,6 @@
 import { InvalidArgumentError, NotFoundError, NotLoadedError, ref, select, table } from '@athanor/core';
-import type { Engine, LoadSpec } from '@athanor/core';
-import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
+import type { LoadSpec } from '@athanor/core';
+import { describeEachDialect, useTestEngine } from '@athanor/testing';
 import { Book, Comment, Post, seedLarge, seedSmall, Shelf, User } from './model';
 
 /**
@@ -13,19 +12,10 @@ import { Book, Comment, Post, seedLarge, seedSmall, Shelf, User } from './model'
 const ids = (objects: Iterable<{ id: number }>): number[] => [...objects].map((o) => o.id);
 
 describeEachDialect('loading options: raise, noload, defaults, errors', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await seedLarge(engine, 20);
-    await seedSmall(engine);
-    recorder = ctx.recordStatements(engine);
-  }, 60_000);
-  beforeEach(() => recorder.clear());
+  const db = useTestEngine(ctx, { setUp: (engine) => seedLarge(engine, 20).then(() => seedSmall(engine)), setUpTimeoutMs: 60_000 });
 
   test("raise per query: touching the relationship throws NotLoadedError naming the entity, the relationship and the fix", async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [u] = await s.find(User, { where: { id: 1 }, load: { posts: 'raise' } });
     const message =
       "User.posts is not loaded and was loaded with 'raise' by the query, so it never loads lazily, `.load()` included (User#1). " +
@@ -55,7 +45,7 @@ describeEachDialect('loading options: raise, noload, defaults, errors', (ctx) =>
   });
 
   test('raise as the relationship default (Book.notes), overridden per query', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const books = await s.find(Book, { orderBy: { id: 'asc' } });
     await expect(books[0]!.notes.load()).rejects.toThrow(
       "Book.notes is not loaded and is declared with loading: 'raise', so it never loads lazily, `.load()` included (Book#1). Load it with the query that fetches the Book: `load: { notes: 'selectin' }`",
@@ -69,50 +59,50 @@ describeEachDialect('loading options: raise, noload, defaults, errors', (ctx) =>
   });
 
   test('noload: collections stay empty without a statement, by default (Book.reviews) or per query', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [book] = await s.find(Book, { where: { id: 1 } });
-    recorder.clear();
+    db.recorder.clear();
     expect(book!.reviews.getItems()).toEqual([]);
     expect(await book!.reviews.load()).toEqual([]);
-    expect(recorder.count).toBe(0);
-    await using s2 = engine.session();
+    expect(db.recorder.count).toBe(0);
+    await using s2 = db.engine.session();
     const [loaded] = await s2.find(Book, { where: { id: 1 }, load: { reviews: 'selectin' } });
     expect(loaded!.reviews.getItems().map((r) => r.stars)).toEqual([5]);
     const [u] = await s2.find(User, { where: { id: 4 }, load: { posts: 'noload', profile: 'noload' } });
-    recorder.clear();
+    db.recorder.clear();
     expect(u!.posts.length).toBe(0);
     expect(await u!.posts.load()).toEqual([]);
     expect(u!.profile).toBeNull();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 
   test('relationship defaults: select-in by a composite key, joined on a composite key, applied by find and get', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const shelves = await s.find(Shelf, { orderBy: { site: 'asc', code: 'asc' } });
     // Shelves, then their books (select-in on (site, code)); Book.shelf is filled from the other side.
-    expect(recorder.count).toBe(2);
-    expect(recorder.sql[1]).toMatch(/IN \(\(/);
+    expect(db.recorder.count).toBe(2);
+    expect(db.recorder.sql[1]).toMatch(/IN \(\(/);
     expect(shelves.map((sh) => ids(sh.books))).toEqual([[1, 2], [4], [3]]);
     expect(shelves[0]!.books.getItems()[1]!.shelf.get()).toBe(shelves[0]);
     expect(shelves[0]!.books.getItems()[0]!.reviews.getItems()).toEqual([]);
-    await using s2 = engine.session();
-    recorder.clear();
+    await using s2 = db.engine.session();
+    db.recorder.clear();
     const books = await s2.find(Book, { orderBy: { id: 'asc' } });
     // Book.shelf is joined (a LEFT JOIN on both key columns); Shelf.books is its other side: not followed back.
-    expect(recorder.count).toBe(1);
-    expect(recorder.sql[0]).toMatch(/LEFT OUTER JOIN/);
+    expect(db.recorder.count).toBe(1);
+    expect(db.recorder.sql[0]).toMatch(/LEFT OUTER JOIN/);
     expect(books.map((b) => b.shelf.get().label)).toEqual(['N1', 'N1', 'S1', 'N2']);
     expect(books[0]!.shelf.get()).toBe(books[1]!.shelf.get());
     expect(books[0]!.shelf.get().books.isLoaded).toBe(false);
-    await using s3 = engine.session();
-    recorder.clear();
+    await using s3 = db.engine.session();
+    db.recorder.clear();
     const shelf = await s3.get(Shelf, { site: 'north', code: 1 });
-    expect(recorder.count).toBe(2);
+    expect(db.recorder.count).toBe(2);
     expect(ids(shelf!.books)).toEqual([1, 2]);
   });
 
   test('fromStatement queries load relationships afterwards; streams refuse to (their connection is busy)', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     expect(() => s.query(User).load({ posts: 'selectin' }).stream()).toThrow(/stream\(\) loads no relationships: its connection stays busy while you iterate/);
     const stream = s.stream(User, { load: { posts: 'selectin' } } as never);
     await expect(stream.next()).rejects.toThrow(InvalidArgumentError);
@@ -122,7 +112,7 @@ describeEachDialect('loading options: raise, noload, defaults, errors', (ctx) =>
   });
 
   test('the load option is checked: unknown paths and strategies, paths below a relationship not loaded', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     await expect(s.find(User, { load: { postz: 'selectin' } as LoadSpec<User> })).rejects.toThrow(InvalidArgumentError);
     await expect(s.find(User, { load: { 'posts.coments': 'selectin' } as LoadSpec<User> })).rejects.toThrow(
       'User query: load "posts.coments": Post has no relationship "coments"; its relationships are author, comments, tags.',
@@ -148,11 +138,11 @@ describeEachDialect('loading options: raise, noload, defaults, errors', (ctx) =>
     await expect(post.author.load()).rejects.toThrow(/session/);
     let held: Comment;
     {
-      await using s = engine.session();
+      await using s = db.engine.session();
       held = (await s.get(Comment, 1))!;
     }
     await expect(held.post.load()).rejects.toThrow(/Comment#1\.post cannot be loaded: the Comment is detached/);
-    await using s = engine.session();
+    await using s = db.engine.session();
     const c = (await s.get(Comment, 2))!;
     // A dangling key (as when a row is gone): NotFoundError names it.
     c.post.key = 99_999 as never;

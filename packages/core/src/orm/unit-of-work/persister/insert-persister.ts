@@ -3,7 +3,7 @@ import type { ColumnProperty, EntityMetadata, RelationProperty } from '../../met
 import type { InsertChange, PostUpdateChange } from '../change-set';
 import type { FlushContext } from './flush-context';
 import { insertRows } from './insert-rows';
-import { columnReaders, type PendingRow, primaryKeySlots } from './row-values';
+import { columnReaders, type PendingRow, pendingRowOf, primaryKeySlots } from './row-values';
 
 /**
  * An insert step: each new row's values (the instance's, with client-side defaults,
@@ -43,7 +43,7 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
       if (!group) groups.set(signature, (group = { omitted: omitted.slice(), rows: [] }));
     }
     last = group;
-    group.rows.push({ state: change.state, instance: change.instance, meta, values, key: undefined, priorKey: undefined, priorSnapshot: undefined, priorValues: undefined });
+    group.rows.push(pendingRowOf(change, meta, values));
   }
   for (const { omitted, rows } of groups.values()) await writeGroup(ctx, meta, omitted, rows);
 }
@@ -96,6 +96,8 @@ async function writeGroup(ctx: FlushContext, meta: EntityMetadata, omitted: read
     returning: back.map(core),
     generated: generatedSlot === undefined ? undefined : core(generatedSlot),
     keyMatch: keyed ? { written: pkSlots.map((s) => written.indexOf(s)), returned: pkSlots.map((_s, k) => back.length - pkSlots.length + k) } : undefined,
+    // The rows are the PendingRows' values: a key read from the last insert id goes straight in.
+    keyInto: generatedSlot,
   };
   const readBack = await insertRows(ctx, batch);
   for (let r = 0; r < rows.length; r++) {

@@ -30,6 +30,12 @@ export interface InsertBatch {
   readonly generated?: AnyColumn;
   /** Without a generated key: where the key is in `columns` and in `returning`, to match rows read back. */
   readonly keyMatch?: { readonly written: readonly number[]; readonly returned: readonly number[] };
+  /**
+   * When the generated key is all that is read back and comes from the last insert id: the slot
+   * of `rows` it is written into (rows are then the flush's own values arrays), instead of one
+   * small array per row; those rows' read-back entries are undefined.
+   */
+  readonly keyInto?: number;
 }
 
 /** Per input row, the values read back (aligned with `returning`; undefined where unread). */
@@ -46,7 +52,7 @@ export async function insertRows(ctx: FlushContext, batch: InsertBatch): Promise
     // All rows in one statement (PostgreSQL's arrays): no copy, and the read-back is the result.
     const whole = start === 0 && per >= batch.rows.length;
     const chunk = whole ? batch.rows : batch.rows.slice(start, start + per);
-    const back = strategy === 'arrays' ? await insertArrays(ctx, batch, chunk) : await insertValues(ctx, batch, chunk);
+    const back = strategy === 'arrays' ? await insertArrays(ctx, batch, chunk) : await insertValues(ctx, batch, chunk, start);
     if (whole) return back;
     for (let i = 0; i < back.length; i++) out.push(back[i]);
   }
@@ -95,7 +101,7 @@ async function insertOneByOne(ctx: FlushContext, batch: InsertBatch): Promise<Re
 }
 
 /** Multi-row VALUES (SQLite, MySQL, MariaDB): keys by RETURNING or from the last insert id. */
-async function insertValues(ctx: FlushContext, batch: InsertBatch, chunk: readonly (readonly unknown[])[]): Promise<ReadBack> {
+async function insertValues(ctx: FlushContext, batch: InsertBatch, chunk: readonly (readonly unknown[])[], start: number): Promise<ReadBack> {
   const { columns, returning, generated } = batch;
   const useReturning = readsWithReturning(ctx, batch);
   const shape = insertShape(ctx.dialect, batch.table, columns, chunk.length, useReturning ? returning : []);
@@ -116,7 +122,7 @@ async function insertValues(ctx: FlushContext, batch: InsertBatch, chunk: readon
   const result = await ctx.run(shape.bind(flat));
   if (useReturning) return matchReturned(batch, chunk, result.rows as ResultRow[]);
   if (generated === undefined) return chunk.map(() => undefined);
-  return consecutiveKeys(ctx, batch, chunk.length, result.lastInsertId, result.rowCount);
+  return consecutiveKeys(ctx, batch, chunk.length, result.lastInsertId, result.rowCount, start);
 }
 
 /**
@@ -137,7 +143,7 @@ async function insertValues(ctx: FlushContext, batch: InsertBatch, chunk: readon
  *
  * Both: the affected-row count is checked against the rows sent.
  */
-async function consecutiveKeys(ctx: FlushContext, batch: InsertBatch, count: number, lastId: number | bigint | undefined, affected: number): Promise<ReadBack> {
+async function consecutiveKeys(ctx: FlushContext, batch: InsertBatch, count: number, lastId: number | bigint | undefined, affected: number, start: number): Promise<ReadBack> {
   if (lastId === undefined) throw noKey(batch, 'the driver reported no last insert id');
   if (affected !== count) throw noKey(batch, `${count} rows were sent but ${affected} inserted`);
   const fromLast = ctx.plan.insertKeys === 'last-id';
@@ -147,6 +153,11 @@ async function consecutiveKeys(ctx: FlushContext, batch: InsertBatch, count: num
   const decode = decoderOf(ctx.dialect, batch.generated!.config.type);
   const width = batch.returning.length;
   const out: ReadBack = new Array(count);
+  const into = width === 1 ? batch.keyInto : undefined;
+  if (into !== undefined) {
+    for (let i = 0; i < count; i++) (batch.rows[start + i] as unknown[])[into] = decode(typeof first === 'bigint' ? first + BigInt(i * step) : first + i * step);
+    return out;
+  }
   for (let i = 0; i < count; i++) {
     const key = typeof first === 'bigint' ? first + BigInt(i * step) : first + i * step;
     const back = new Array<unknown>(width);

@@ -23,8 +23,10 @@ export async function persistUpdates(ctx: FlushContext, meta: EntityMetadata, ch
   const groups = new Map<string, { slots: number[]; rows: UpdateRow[] }>();
   // Consecutive changes usually name the same columns: reuse the last one's slots and group.
   let lastColumns: UpdateChange['columns'] | undefined;
-  let last: { explicit: number[]; ordered: number[]; group: { slots: number[]; rows: UpdateRow[] } } | undefined;
-  for (const change of changes) {
+  let last: { ordered: number[]; sources: Uint8Array; group: { slots: number[]; rows: UpdateRow[] } } | undefined;
+  const nKey = pk.length;
+  for (let c = 0; c < changes.length; c++) {
+    const change = changes[c]!;
     if (change.columns.length === 0) continue;
     const before = change.state.snapshot;
     if (before === undefined) {
@@ -36,21 +38,23 @@ export async function persistUpdates(ctx: FlushContext, meta: EntityMetadata, ch
       const signature = ordered.join(',');
       let group = groups.get(signature);
       if (!group) groups.set(signature, (group = { slots: ordered, rows: [] }));
-      last = { explicit, ordered, group };
+      // Where each set column's value comes from, decided once per column set (not per row).
+      const sources = new Uint8Array(ordered.length);
+      for (let k = 0; k < ordered.length; k++) sources[k] = ordered[k] === versionSlot ? VERSION : explicit.includes(ordered[k]!) ? INSTANCE : TIMESTAMP;
+      last = { ordered, sources, group };
       lastColumns = change.columns;
     }
-    const { explicit, ordered, group } = last;
+    const { ordered, sources, group } = last;
     const values = before.slice();
     const set = new Array<unknown>(ordered.length);
     for (let k = 0; k < ordered.length; k++) {
       const s = ordered[k]!;
-      let v: unknown;
-      if (s === versionSlot) v = nextVersion(before[s]);
-      else if (!explicit.includes(s)) v = ctx.timestamp();
-      else v = read[s]!(ctx, change.instance);
+      const source = sources[k];
+      const v = source === INSTANCE ? read[s]!(ctx, change.instance) : source === VERSION ? nextVersion(before[s]) : ctx.timestamp();
       set[k] = values[s] = v === undefined ? null : v;
     }
-    const key = pk.map((s) => before[s]);
+    const key = new Array<unknown>(nKey);
+    for (let k = 0; k < nKey; k++) key[k] = before[pk[k]!];
     const version = versionSlot >= 0 ? before[versionSlot] : undefined;
     const row: UpdateRow = versionSlot >= 0 ? { set, key, version, newVersion: values[versionSlot] } : { set, key };
     ctx.updated.push({ state: change.state, instance: change.instance, meta, values, before, slots: ordered, key: undefined });
@@ -60,6 +64,11 @@ export async function persistUpdates(ctx: FlushContext, meta: EntityMetadata, ch
     await updateRows(ctx, { meta, set: slots.map((s) => columns[s]!), version: versionSlot >= 0 ? columns[versionSlot] : undefined, rows, check: true });
   }
 }
+
+/** Where a set column's value comes from: the instance, the next version, the flush's time. */
+const INSTANCE = 0;
+const VERSION = 1;
+const TIMESTAMP = 2;
 
 function sameColumns(a: UpdateChange['columns'], b: UpdateChange['columns']): boolean {
   if (a === b) return true;

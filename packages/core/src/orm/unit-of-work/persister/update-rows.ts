@@ -101,12 +101,14 @@ async function updateFromValues(ctx: FlushContext, batch: UpdateBatch, cols: Col
     const chunk = batch.rows.slice(start, start + per);
     const shape = valuesUpdateShape(ctx, batch, cols, chunk.length, returning);
     const flat = new Array<unknown>(chunk.length * width);
-    chunk.forEach((r, i) => {
+    const versioned = cols.version !== undefined;
+    for (let i = 0; i < chunk.length; i++) {
+      const r = chunk[i]!;
       const at = i * width;
       for (let k = 0; k < nKey; k++) flat[at + k] = encode[k]!(r.key[k]);
       for (let k = 0; k < nSet; k++) flat[at + nKey + k] = encode[nKey + k]!(r.set[k]);
-      if (cols.version) flat[at + width - 1] = encode[width - 1]!(r.version);
-    });
+      if (versioned) flat[at + width - 1] = encode[width - 1]!(r.version);
+    }
     const result = await ctx.run(shape.bind(flat));
     if (result.rowCount === chunk.length || !batch.check) continue;
     if (returning) throw staleError(batch.meta, 'UPDATE', missingFrom(chunk, result.rows as ResultRow[], cols.key.map((c) => c.key)), true);
@@ -159,12 +161,14 @@ async function updateWithCase(ctx: FlushContext, batch: UpdateBatch, cols: Colum
   for (let start = 0; start < batch.rows.length; start += per) {
     const chunk = batch.rows.slice(start, start + per);
     const flat = new Array<unknown>(chunk.length * width);
-    chunk.forEach((r, i) => {
+    const versioned = cols.version !== undefined;
+    for (let i = 0; i < chunk.length; i++) {
+      const r = chunk[i]!;
       const at = i * width;
       for (let k = 0; k < nKey; k++) flat[at + k] = encode[k]!(r.key[k]);
       for (let k = 0; k < nSet; k++) flat[at + nKey + k] = encode[nKey + k]!(r.set[k]);
-      if (cols.version) flat[at + width - 1] = encode[width - 1]!(r.version);
-    });
+      if (versioned) flat[at + width - 1] = encode[width - 1]!(r.version);
+    }
     const result = await ctx.run(caseUpdateShape(ctx, batch, cols, chunk.length).bind(flat));
     if (result.rowCount !== chunk.length && batch.check) throw await findStale(ctx, batch.meta, chunk, 'UPDATE');
   }

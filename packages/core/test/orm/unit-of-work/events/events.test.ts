@@ -1,26 +1,13 @@
-import { addEntityListener, deleteFrom, select, table } from '@athanor/core';
-import type { AnyTable, Engine, FlushEventContext, Session } from '@athanor/core';
+import { addEntityListener, select, table } from '@athanor/core';
+import type { AnyTable, FlushEventContext, Session } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
-import { calls, ENTITIES, HookedUser } from './model';
+import { calls, HookedUser, useModel } from './model';
 
 /** Session events around flush, commit and rollback; entity lifecycle hooks; listeners by class. */
 
 describeEachDialect('session events and lifecycle hooks', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
+  const db = useModel(ctx, HookedUser);
   const users = table(HookedUser) as AnyTable;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await engine.createAll(ENTITIES);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await engine.execute(deleteFrom(users));
-    calls.length = 0;
-    recorder.clear();
-  });
 
   function newUser(email: string): HookedUser {
     return Object.assign(new HookedUser(), { email });
@@ -31,7 +18,7 @@ describeEachDialect('session events and lifecycle hooks', (ctx) => {
   }
 
   test('beforeFlush, hooks, afterFlush, afterCommit in order; listeners get the session and the flush sets', async () => {
-    const s = engine.session();
+    const s = db.engine.session();
     const seen: string[] = [];
     s.on('beforeFlush', (session, f) => { expect(session).toBe(s); seen.push(`beforeFlush ${sizes(f)}`); calls.push('beforeFlush'); });
     s.on('afterFlush', (_s, f) => { seen.push(`afterFlush ${sizes(f)}`); calls.push('afterFlush'); });
@@ -59,7 +46,7 @@ describeEachDialect('session events and lifecycle hooks', (ctx) => {
   });
 
   test('no changes: no flush events; off() removes a listener', async () => {
-    const s = engine.session();
+    const s = db.engine.session();
     const l = (): void => { calls.push('beforeFlush'); };
     s.on('beforeFlush', l);
     await s.flush();
@@ -73,29 +60,29 @@ describeEachDialect('session events and lifecycle hooks', (ctx) => {
   });
 
   test('values set by before-hooks are written by the same flush; @AfterLoad runs at hydration', async () => {
-    await engine.session(async (s) => {
+    await db.engine.session(async (s) => {
       s.add(newUser('cat@x.org'));
     });
-    expect((await engine.execute(select(users).from(users))) as Record<string, unknown>[]).toMatchObject([{ email: 'cat@x.org', slug: 'cat', edits: 0 }]);
-    recorder.clear();
-    await engine.session(async (s) => {
+    expect((await db.engine.execute(select(users).from(users))) as Record<string, unknown>[]).toMatchObject([{ email: 'cat@x.org', slug: 'cat', edits: 0 }]);
+    db.recorder.clear();
+    await db.engine.session(async (s) => {
       const [u] = await s.find(HookedUser);
       expect(u!.loaded).toBe(true);
       u!.email = 'cat2@x.org';
     });
-    const updates = recorder.sql.filter((q) => /^UPDATE/i.test(q));
+    const updates = db.recorder.sql.filter((q) => /^UPDATE/i.test(q));
     expect(updates).toHaveLength(1);
-    expect((await engine.execute(select(users).from(users))) as Record<string, unknown>[]).toMatchObject([{ email: 'cat2@x.org', edits: 1 }]);
+    expect((await db.engine.execute(select(users).from(users))) as Record<string, unknown>[]).toMatchObject([{ email: 'cat2@x.org', edits: 1 }]);
   });
 
   test('a beforeFlush listener can add objects, flushed with the rest', async () => {
-    const s = engine.session();
+    const s = db.engine.session();
     s.on('beforeFlush', (session: Session, f) => {
       if (f.new.size === 1) session.add(newUser('audit@x.org'));
     });
     s.add(newUser('dan@x.org'));
     await s.commit();
-    const rows = (await engine.execute(select(users).from(users))) as Record<string, unknown>[];
+    const rows = (await db.engine.execute(select(users).from(users))) as Record<string, unknown>[];
     expect(rows.map((r) => r.email).sort()).toEqual(['audit@x.org', 'dan@x.org']);
     await s.close();
   });
@@ -108,29 +95,29 @@ describeEachDialect('session events and lifecycle hooks', (ctx) => {
       await (session as Session).find(HookedUser);
     });
     try {
-      const s = engine.session();
+      const s = db.engine.session();
       const u = s.add(newUser('eve@x.org'));
       await s.commit();
       expect(got).toEqual([[u, s]]);
-      const rows = (await engine.execute(select(users).from(users))) as Record<string, unknown>[];
+      const rows = (await db.engine.execute(select(users).from(users))) as Record<string, unknown>[];
       // Decorated hooks run first, then listeners by class.
       expect(rows[0]!.slug).toBe('listener-eve');
       await s.close();
     } finally {
       remove();
     }
-    await engine.session(async (s) => {
+    await db.engine.session(async (s) => {
       s.add(newUser('fay@x.org'));
     });
     expect(got).toHaveLength(1);
   });
 
   test('a failed flush: no afterFlush; after-rollback fires on rollback()', async () => {
-    await engine.session(async (s) => {
+    await db.engine.session(async (s) => {
       s.add(newUser('gil@x.org'));
     });
     calls.length = 0;
-    const s = engine.session();
+    const s = db.engine.session();
     s.on('afterFlush', () => calls.push('afterFlush'));
     s.on('afterRollback', () => calls.push('afterRollback'));
     s.add(newUser('gil@x.org'));
@@ -144,28 +131,28 @@ describeEachDialect('session events and lifecycle hooks', (ctx) => {
   test('engine-wide listeners run for every session, before the session\'s own; offSession removes them', async () => {
     const order: string[] = [];
     const shared = (session: Session): void => { order.push(`engine:${session === undefined ? '?' : 'session'}`); };
-    engine.onSession('afterCommit', shared);
+    db.engine.onSession('afterCommit', shared);
     try {
-      const s = engine.session();
+      const s = db.engine.session();
       s.on('afterCommit', () => order.push('own'));
       s.add(newUser('hal@x.org'));
       await s.commit();
       await s.close();
-      await engine.session(async (t) => {
+      await db.engine.session(async (t) => {
         t.add(newUser('ida@x.org'));
       });
       expect(order).toEqual(['engine:session', 'own', 'engine:session']);
     } finally {
-      engine.offSession('afterCommit', shared);
+      db.engine.offSession('afterCommit', shared);
     }
-    await engine.session(async (t) => {
+    await db.engine.session(async (t) => {
       t.add(newUser('jon@x.org'));
     });
     expect(order).toHaveLength(3);
   });
 
   test('transaction(fn): afterCommit when fn resolves, afterRollback when it throws', async () => {
-    const s = engine.session();
+    const s = db.engine.session();
     s.on('afterCommit', () => calls.push('afterCommit'));
     s.on('afterRollback', () => calls.push('afterRollback'));
     await s.transaction(async (t) => { t.add(newUser('kim@x.org')); });

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
-import { AfterDelete, AfterInsert, AfterLoad, AfterUpdate, BeforeDelete, BeforeInsert, BeforeUpdate, Column, Entity, PrimaryKey, Registry } from '@athanor/core';
+import { AfterDelete, AfterInsert, AfterLoad, AfterUpdate, BeforeDelete, BeforeInsert, BeforeUpdate, Column, deleteFrom, Entity, PrimaryKey, Registry, table } from '@athanor/core';
+import type { AnyTable } from '@athanor/core';
+import { useTestEngine } from '@athanor/testing';
+import type { DialectContext, TestEngine } from '@athanor/testing';
 
 /** Entities for the events, hooks and bulk-operation tests. */
 export const registry = new Registry({ name: 'session-events-tests' });
@@ -74,3 +77,14 @@ export class Stock {
 }
 
 export const ENTITIES = [HookedUser, Item, Vehicle, Car, Van, Bike, Stock];
+
+/** The block's engine with these tables; before each test the given entities' rows are deleted and the hook log cleared. */
+export function useModel(ctx: DialectContext, ...emptied: (abstract new () => object)[]): TestEngine {
+  return useTestEngine(ctx, {
+    setUp: (engine) => engine.createAll(ENTITIES),
+    reset: async (engine) => {
+      for (const entity of emptied) await engine.execute(deleteFrom(table(entity) as AnyTable));
+      calls.length = 0;
+    },
+  });
+}

@@ -1,8 +1,7 @@
-import { deleteFrom, select, table, TransactionStateError } from '@athanor/core';
-import type { AnyTable, Engine, Session } from '@athanor/core';
+import { select, table, TransactionStateError } from '@athanor/core';
+import type { AnyTable, Session } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
-import { calls, ENTITIES, HookedUser } from './model';
+import { calls, HookedUser, useModel } from './model';
 
 /**
  * Flushing from inside a flush (SQLAlchemy: "Session is already flushing"): `flush()` raises
@@ -11,27 +10,15 @@ import { calls, ENTITIES, HookedUser } from './model';
  */
 
 describeEachDialect('flushes from listeners and hooks', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
+  const db = useModel(ctx, HookedUser);
   const users = table(HookedUser) as AnyTable;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await engine.createAll(ENTITIES);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await engine.execute(deleteFrom(users));
-    calls.length = 0;
-    recorder.clear();
-  });
 
   const newUser = (email: string): HookedUser => Object.assign(new HookedUser(), { email });
   const emails = async (): Promise<string[]> =>
-    ((await engine.execute(select(users).from(users))) as { email: string }[]).map((r) => r.email).sort();
+    ((await db.engine.execute(select(users).from(users))) as { email: string }[]).map((r) => r.email).sort();
 
   test('flush() inside a beforeFlush listener raises TransactionStateError naming the fix; nothing is written and the session goes on', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const listener = async (session: Session): Promise<void> => {
       await session.flush();
     };
@@ -49,7 +36,7 @@ describeEachDialect('flushes from listeners and hooks', (ctx) => {
   });
 
   test('what a beforeFlush listener adds and changes is written by the same flush; its query does not flush', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const bob = s.add(newUser('bob@x.org'));
     await s.flush();
     let found = -1;
@@ -59,11 +46,11 @@ describeEachDialect('flushes from listeners and hooks', (ctx) => {
       bob.email = 'bob2@x.org';
     });
     s.add(newUser('dan@x.org'));
-    recorder.clear();
+    db.recorder.clear();
     await s.flush();
     // The query saw the table as it was: dan was not flushed by its autoflush.
     expect(found).toBe(1);
-    const verbs = recorder.sql.map((q) => q.split(' ')[0]!.toUpperCase());
+    const verbs = db.recorder.sql.map((q) => q.split(' ')[0]!.toUpperCase());
     expect(verbs).toEqual(['SELECT', 'INSERT', 'UPDATE']);
     expect(s.new).toEqual([]);
     expect(s.dirty).toEqual([]);
@@ -72,7 +59,7 @@ describeEachDialect('flushes from listeners and hooks', (ctx) => {
   });
 
   test('@BeforeInsert values and a flush() from an afterFlush listener: the first written, the second refused; after-listener changes go in the next flush', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     let refused: unknown;
     let once = true;
     s.on('afterFlush', async (session) => {
@@ -90,12 +77,12 @@ describeEachDialect('flushes from listeners and hooks', (ctx) => {
     expect(s.new.map((u) => (u as HookedUser).email)).toEqual(['eve@x.org']);
     await s.commit();
     expect(await emails()).toEqual(['eve@x.org', 'fay@x.org']);
-    const rows = (await engine.execute(select(users).from(users))) as { email: string; slug: string }[];
+    const rows = (await db.engine.execute(select(users).from(users))) as { email: string; slug: string }[];
     expect(rows.map((r) => r.slug).sort()).toEqual(['eve', 'fay']);
   });
 
   test('concurrent flush() calls outside listeners still run one after another', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     s.on('beforeFlush', async () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     });

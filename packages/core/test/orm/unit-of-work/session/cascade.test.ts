@@ -1,34 +1,22 @@
 import { InvalidArgumentError, ref, select, stateOf, table } from '@athanor/core';
-import type { AnyTable, Engine } from '@athanor/core';
+import type { AnyTable } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
-import { Author, Comment, emptyAll, ENTITIES, Member, Post, registry, Tag, Team } from './model';
+import { Author, Comment, Member, Post, registry, Tag, Team, useModel } from './model';
 
 /** Cascades (save, delete, delete-orphan), many-to-many links, back-population through the session. */
 
 describeEachDialect('session cascades', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
+  const db = useModel(ctx);
   const postTags = () => registry.get(Post).relations.find((r) => r.name === 'tags')!.joinTable!.table;
 
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await engine.createAll(ENTITIES);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await emptyAll(engine);
-    recorder.clear();
-  });
-
   async function count(t: AnyTable): Promise<number> {
-    return (await engine.execute(select({ id: t.$columns[0]! }).from(t))).length;
+    return (await db.engine.execute(select({ id: t.$columns[0]! }).from(t))).length;
   }
-  const verbs = (): string[] => recorder.sql.map((q) => q.split(' ')[0]!.toUpperCase());
+  const verbs = (): string[] => db.recorder.sql.map((q) => q.split(' ')[0]!.toUpperCase());
 
   /** ann with two posts, each with two comments; the first post tagged 'x'. */
   async function seed(): Promise<{ ann: number; posts: number[] }> {
-    return engine.session(async (s) => {
+    return db.engine.session(async (s) => {
       const ann = s.add(Object.assign(new Author(), { name: 'ann' }));
       const tag = Object.assign(new Tag(), { name: 'x' });
       for (const title of ['one', 'two']) {
@@ -49,13 +37,13 @@ describeEachDialect('session cascades', (ctx) => {
     expect(await count(table(Comment) as AnyTable)).toBe(4);
     expect(await count(table(Tag) as AnyTable)).toBe(1);
     expect(await count(postTags())).toBe(1);
-    const inserts = recorder.sql.filter((q) => /^INSERT/i.test(q)).map((q) => /INTO\s+\W?(\w+)/i.exec(q)![1]);
+    const inserts = db.recorder.sql.filter((q) => /^INSERT/i.test(q)).map((q) => /INTO\s+\W?(\w+)/i.exec(q)![1]);
     expect(inserts.indexOf('authors')).toBeLessThan(inserts.indexOf('posts'));
     expect(inserts.indexOf('posts')).toBeLessThan(inserts.lastIndexOf('comments'));
   });
 
   test('save: a new parent in a Ref is inserted before its child; objects attached after add() join at once', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const p = Object.assign(new Post(), { title: 'solo' });
     p.author = ref(Object.assign(new Author(), { name: 'new parent' }));
     s.add(p);
@@ -70,7 +58,7 @@ describeEachDialect('session cascades', (ctx) => {
 
   test('without a save cascade, a new object in the relationship is an error naming the fix', async () => {
     const { ann } = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const p = (await s.find(Post, { where: { author: ann } }))[0]!;
     p.editor = ref(Object.assign(new Author(), { name: 'not cascaded' }));
     expect(s.new).toEqual([]);
@@ -81,15 +69,15 @@ describeEachDialect('session cascades', (ctx) => {
 
   test('delete: children are loaded (one statement per relationship level) and deleted before the parent', async () => {
     const { ann } = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const a = (await s.get(Author, ann))!;
     s.delete(a);
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
     expect(verbs()).toEqual(['SELECT', 'SELECT', 'DELETE', 'DELETE', 'DELETE']);
-    expect(recorder.sql[2]).toMatch(/comments/);
-    expect(recorder.sql[3]).toMatch(/posts/);
-    expect(recorder.sql[4]).toMatch(/authors/);
+    expect(db.recorder.sql[2]).toMatch(/comments/);
+    expect(db.recorder.sql[3]).toMatch(/posts/);
+    expect(db.recorder.sql[4]).toMatch(/authors/);
     for (const t of [table(Author), table(Post), table(Comment)] as AnyTable[]) expect(await count(t)).toBe(0);
     expect(await count(postTags())).toBe(0);
     expect(await count(table(Tag) as AnyTable)).toBe(1);
@@ -98,22 +86,22 @@ describeEachDialect('session cascades', (ctx) => {
 
   test('delete: loaded children are not loaded again', async () => {
     const { ann } = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [a] = await s.find(Author, { where: { id: ann }, load: { posts: 'selectin', 'posts.comments': 'selectin' } });
     s.delete(a!);
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
     expect(verbs()).toEqual(['DELETE', 'DELETE', 'DELETE']);
   });
 
   test('delete-orphan: a post removed from its author’s posts is deleted (its comments too); one moved to another author is not', async () => {
     const { ann } = await seed();
-    const bob = await engine.session(async (s) => {
+    const bob = await db.engine.session(async (s) => {
       const b = s.add(Object.assign(new Author(), { name: 'bob' }));
       await s.flush();
       return b.id;
     });
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [a] = await s.find(Author, { where: { id: ann }, load: { posts: 'selectin' } });
     const b = (await s.get(Author, bob))!;
     const [one, two] = a!.posts.getItems();
@@ -122,13 +110,13 @@ describeEachDialect('session cascades', (ctx) => {
     b.posts.add(two!);
     expect(one!.author).toBeNull();
     await s.commit();
-    expect((await engine.execute(select(table(Post)).from(table(Post)))).map((r) => [r.title, r.authorId])).toEqual([['two', bob]]);
+    expect((await db.engine.execute(select(table(Post)).from(table(Post)))).map((r) => [r.title, r.authorId])).toEqual([['two', bob]]);
     expect(await count(table(Comment) as AnyTable)).toBe(2);
     expect(stateOf(one!)!.status).toBe('detached');
   });
 
   test('delete-orphan of a new child: it is never inserted', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const a = s.add(Object.assign(new Author(), { name: 'ann' }));
     const p = Object.assign(new Post(), { title: 'draft' });
     a.posts.add(p);
@@ -140,42 +128,42 @@ describeEachDialect('session cascades', (ctx) => {
   });
 
   test('without delete-orphan, a child removed from the collection keeps its row with a NULL key', async () => {
-    const ids = await engine.session(async (s) => {
+    const ids = await db.engine.session(async (s) => {
       const team = s.add(Object.assign(new Team(), { name: 'red' }));
       team.members.add(Object.assign(new Member(), { name: 'm1' }), Object.assign(new Member(), { name: 'm2' }));
       await s.flush();
       return { team: team.id, members: team.members.getItems().map((m) => m.id) };
     });
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [team] = await s.find(Team, { load: { members: 'selectin' } });
     const m1 = team!.members.getItems().find((m) => m.id === ids.members[0])!;
     team!.members.remove(m1);
     expect(m1.team).toBeNull();
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
     expect(verbs()).toEqual(['UPDATE']);
-    const rows = await engine.execute(select(table(Member)).from(table(Member)).orderBy(table(Member).id));
+    const rows = await db.engine.execute(select(table(Member)).from(table(Member)).orderBy(table(Member).id));
     expect(rows.map((r) => r.teamId)).toEqual([null, ids.team]);
   });
 
   test('many-to-many: links and unlinks as the collections change, on either side', async () => {
     const { posts } = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [one] = await s.find(Post, { where: { id: posts[0]! }, load: { tags: 'selectin' } });
     const x = one!.tags.getItems()[0]!;
     const y = s.add(Object.assign(new Tag(), { name: 'y' }));
     one!.tags.remove(x);
     one!.tags.add(y);
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
     expect(verbs()).toEqual(['INSERT', 'DELETE', 'INSERT']);
-    const links = await engine.execute(select(postTags()).from(postTags()));
+    const links = await db.engine.execute(select(postTags()).from(postTags()));
     expect(links).toHaveLength(1);
     // From the inverse side: tag y's posts.
     const [two] = await s.find(Post, { where: { id: posts[1]! } });
     await y.posts.load();
     y.posts.add(two!);
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
     expect(verbs()).toEqual(['INSERT']);
     expect(await count(postTags())).toBe(2);
@@ -183,28 +171,28 @@ describeEachDialect('session cascades', (ctx) => {
 
   test('back-population through the identity map: post.author = ref(Author, id) adds the post to the held author’s loaded posts', async () => {
     const { ann } = await seed();
-    const bob = await engine.session(async (s) => {
+    const bob = await db.engine.session(async (s) => {
       const b = s.add(Object.assign(new Author(), { name: 'bob' }));
       await s.flush();
       return b.id;
     });
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [b] = await s.find(Author, { where: { id: bob }, load: { posts: 'selectin' } });
     const [p] = await s.find(Post, { where: { author: ann }, orderBy: { id: 'asc' } });
     p!.author = ref(Author, bob);
     expect(p!.author.isLoaded).toBe(true);
     expect(b!.posts.getItems()).toEqual([p]);
     await s.commit();
-    expect((await engine.execute(select(table(Post)).from(table(Post)).where(table(Post).id.eq(p!.id))))[0]!.authorId).toBe(bob);
+    expect((await db.engine.execute(select(table(Post)).from(table(Post)).where(table(Post).id.eq(p!.id))))[0]!.authorId).toBe(bob);
   });
 
   test('deleting a new object drops it and the new children it cascades delete to', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const a = s.add(Object.assign(new Author(), { name: 'gone' }));
     a.posts.add(Object.assign(new Post(), { title: 'gone too' }));
     s.delete(a);
     expect(s.new).toEqual([]);
     await s.commit();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { select, SessionFailedError, stateOf, table, TransactionStateError, UniqueViolationError } from '@athanor/core';
-import type { AnyTable, Engine } from '@athanor/core';
+import type { AnyTable } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import { Author, emptyAll, ENTITIES, Post } from './model';
+import { Author, Post, useModel } from './model';
 
 /**
  * A flush that fails half way (a unique violation in the second table it writes): the database
@@ -10,29 +10,24 @@ import { Author, emptyAll, ENTITIES, Post } from './model';
  */
 
 describeEachDialect('session: a failed flush', (ctx) => {
-  let engine: Engine;
+  const db = useModel(ctx);
 
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await engine.createAll(ENTITIES);
-  });
   beforeEach(async () => {
-    await emptyAll(engine);
-    await engine.session(async (s) => {
+    await db.engine.session(async (s) => {
       const a = s.add(Object.assign(new Author(), { name: 'old', age: 50 }));
       a.posts.add(Object.assign(new Post(), { title: 'taken' }));
     });
   });
 
   async function names(): Promise<string[]> {
-    return (await engine.execute(select(table(Author).name).from(table(Author)).orderBy(table(Author).id))).map((r) => r.name);
+    return (await db.engine.execute(select(table(Author).name).from(table(Author)).orderBy(table(Author).id))).map((r) => r.name);
   }
   async function count(t: AnyTable): Promise<number> {
-    return (await engine.execute(select({ id: t.$columns[0]! }).from(t))).length;
+    return (await db.engine.execute(select({ id: t.$columns[0]! }).from(t))).length;
   }
 
   test('nothing stays in the database; objects as they were; the session refuses work until rollback()', async () => {
-    const s = engine.session();
+    const s = db.engine.session();
     const old = (await s.findOne(Author, { where: { name: 'old' } }))!;
     old.age = 51;
     const zed = s.add(Object.assign(new Author(), { name: 'zed' }));
@@ -84,7 +79,7 @@ describeEachDialect('session: a failed flush', (ctx) => {
   });
 
   test('a flush that succeeded earlier in the same transaction is taken back too', async () => {
-    const s = engine.session();
+    const s = db.engine.session();
     const first = s.add(Object.assign(new Author(), { name: 'first' }));
     await s.flush();
     expect(typeof first.id).toBe('number');
@@ -102,7 +97,7 @@ describeEachDialect('session: a failed flush', (ctx) => {
 
   test('the scoped form: the failure rejects engine.session(), nothing is committed', async () => {
     await expect(
-      engine.session(async (s) => {
+      db.engine.session(async (s) => {
         s.add(Object.assign(new Author(), { name: 'scoped' }));
         s.add(Object.assign(new Post(), { title: 'taken', author: (await s.findOne(Author))! as never }));
       }),
@@ -110,7 +105,7 @@ describeEachDialect('session: a failed flush', (ctx) => {
     expect(await names()).toEqual(['old']);
     // Swallowing the error does not make the scope commit.
     await expect(
-      engine.session(async (s) => {
+      db.engine.session(async (s) => {
         s.add(Object.assign(new Post(), { title: 'taken', author: (await s.findOne(Author, { autoflush: false }))! as never }));
         await s.flush().catch(() => undefined);
       }),

@@ -1,7 +1,5 @@
 import { insert, table } from '@athanor/core';
-import type { Engine } from '@athanor/core';
-import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
+import { describeEachDialect, useTestEngine } from '@athanor/testing';
 import { ENTITIES, Member } from './model';
 
 /**
@@ -13,34 +11,32 @@ import { ENTITIES, Member } from './model';
 const ROWS = 100_000;
 
 describeEachDialect('flush cost', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await engine.createAll(ENTITIES);
-    const rows = Array.from({ length: ROWS }, (_, i) => ({ name: `m${i}` }));
-    for (let i = 0; i < ROWS; i += 5_000) await engine.execute(insert(table(Member)).values(rows.slice(i, i + 5_000)));
-    recorder = ctx.recordStatements(engine);
-  }, 120_000);
+  const db = useTestEngine(ctx, {
+    setUp: async (engine) => {
+      await engine.createAll(ENTITIES);
+      const rows = Array.from({ length: ROWS }, (_, i) => ({ name: `m${i}` }));
+      for (let i = 0; i < ROWS; i += 5_000) await engine.execute(insert(table(Member)).values(rows.slice(i, i + 5_000)));
+    },
+    setUpTimeoutMs: 120_000,
+  });
 
   test('100,000 loaded unchanged objects and one changed: a dirty set of one, one UPDATE', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const members = await s.find(Member);
     expect(members).toHaveLength(ROWS);
     members[54_321]!.name = 'changed';
     expect(s.dirty).toEqual([members[54_321]]);
     expect(s.unitOfWork.dirty.size).toBe(1);
-    recorder.clear();
+    db.recorder.clear();
     await s.flush();
-    expect(recorder.count).toBe(1);
-    expect(recorder.sql[0]).toMatch(/^UPDATE/i);
+    expect(db.recorder.count).toBe(1);
+    expect(db.recorder.sql[0]).toMatch(/^UPDATE/i);
     expect(s.dirty).toEqual([]);
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     // Unchanged, the next flush sends nothing.
     await s.flush();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   }, 120_000);
 });

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Collection, Column, Entity, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryKey, Registry, Version } from '@athanor/core';
-import type { Engine, Ref } from '@athanor/core';
+import type { Engine, EngineOptions, Ref } from '@athanor/core';
+import { useTestEngine } from '@athanor/testing';
+import type { DialectContext, TestEngine } from '@athanor/testing';
 
 /**
  * The session-write tests' entities: authors own their posts (cascade all + delete-orphan),
@@ -87,4 +89,9 @@ export async function emptyAll(engine: Engine): Promise<void> {
   for (const t of [core.table(Comment), postTags, core.table(Post), core.table(Profile), core.table(Author), core.table(Tag), core.table(Member), core.table(Team), core.table(Doc)]) {
     await engine.execute(core.deleteFrom(t as import('@athanor/core').AnyTable));
   }
+}
+
+/** The block's engine with these tables, all emptied (and the recording cleared) before each test. */
+export function useModel(ctx: DialectContext, engineOptions?: EngineOptions): TestEngine {
+  return useTestEngine(ctx, { setUp: (engine) => engine.createAll(ENTITIES), reset: emptyAll, engineOptions });
 }

@@ -1,8 +1,6 @@
 import { ref, select, table } from '@athanor/core';
-import type { Engine } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
-import { Author, emptyAll, ENTITIES, Profile } from './model';
+import { Author, Profile, useModel } from './model';
 
 /**
  * Assigning the inverse side of a one-to-one (`author.profile = profile`, Profile owning
@@ -11,22 +9,11 @@ import { Author, emptyAll, ENTITIES, Profile } from './model';
  */
 
 describeEachDialect('inverse one-to-one assignment', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await engine.createAll(ENTITIES);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await emptyAll(engine);
-    recorder.clear();
-  });
+  const db = useModel(ctx);
 
   /** ann with profile 'a', bob with 'b', and a spare profile 'c' linked to no one. */
   async function seed(): Promise<{ ann: number; bob: number; a: number; b: number; c: number }> {
-    return engine.session(async (s) => {
+    return db.engine.session(async (s) => {
       const ann = s.add(Object.assign(new Author(), { name: 'ann' }));
       const bob = s.add(Object.assign(new Author(), { name: 'bob' }));
       const [a, b, c] = ['a', 'b', 'c'].map((bio) => s.add(Object.assign(new Profile(), { bio })));
@@ -40,13 +27,13 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
   /** bio → author id, from the table. */
   async function links(): Promise<Record<string, number | null>> {
     const p = table(Profile);
-    const rows = await engine.execute(select({ bio: p.bio, author: p.authorId }).from(p));
+    const rows = await db.engine.execute(select({ bio: p.bio, author: p.authorId }).from(p));
     return Object.fromEntries(rows.map((r) => [r.bio, r.author === null ? null : Number(r.author)]));
   }
 
   test('both sides loaded: the new profile gets the key, the previous one loses it', async () => {
     const ids = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [ann] = await s.find(Author, { where: { id: ids.ann }, load: { profile: 'selectin' } });
     const a = ann!.profile!.get();
     const c = (await s.get(Profile, ids.c))!;
@@ -54,29 +41,29 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
     expect(c.author!.get()).toBe(ann);
     expect(a.author).toBeNull();
     expect(ann!.profile!.get()).toBe(c);
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
-    expect(recorder.sql.filter((q) => /^SELECT/i.test(q))).toEqual([]);
+    expect(db.recorder.sql.filter((q) => /^SELECT/i.test(q))).toEqual([]);
     expect(await links()).toEqual({ a: null, b: ids.bob, c: ids.ann });
   });
 
   test('the previous profile not loaded: the flush finds it (one SELECT) and clears its key first', async () => {
     const ids = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const ann = (await s.get(Author, ids.ann))!;
     const c = (await s.get(Profile, ids.c))!;
     expect(ann.profile).toBeUndefined();
     ann.profile = ref(c);
     expect(c.author!.get()).toBe(ann);
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
-    expect(recorder.sql.filter((q) => /^SELECT/i.test(q))).toHaveLength(1);
+    expect(db.recorder.sql.filter((q) => /^SELECT/i.test(q))).toHaveLength(1);
     expect(await links()).toEqual({ a: null, b: ids.bob, c: ids.ann });
   });
 
   test("taking another author's profile: that author's side becomes null, both keys move", async () => {
     const ids = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const authors = await s.find(Author, { orderBy: { id: 'asc' }, load: { profile: 'selectin' } });
     const [ann, bob] = authors;
     const b = bob!.profile!.get();
@@ -89,14 +76,14 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
 
   test('a new profile is saved (the default save cascade) with the key; null clears the link', async () => {
     const ids = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const ann = (await s.get(Author, ids.ann))!;
     const fresh = Object.assign(new Profile(), { bio: 'd' });
     ann.profile = ref(fresh);
     expect(s.new).toEqual([fresh]);
     await s.commit();
     expect(await links()).toEqual({ a: null, b: ids.bob, c: null, d: ids.ann });
-    await using s2 = engine.session();
+    await using s2 = db.engine.session();
     const bob = (await s2.get(Author, ids.bob))!;
     bob.profile = null;
     await s2.commit();
@@ -112,7 +99,7 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
     expect(p.author).toBeNull();
     expect(q.author!.get()).toBe(ann);
     const ids = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const authors = await s.find(Author, { orderBy: { id: 'asc' }, load: { profile: 'selectin' } });
     const [a, b] = [authors[0]!.profile!.get(), authors[1]!.profile!.get()];
     authors[0]!.profile = ref(b);
@@ -124,12 +111,12 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
 
   test('setting the owning side updates a loaded inverse side, and loading does not count as a change', async () => {
     const ids = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const authors = await s.find(Author, { orderBy: { id: 'asc' }, load: { profile: 'selectin' } });
     expect(s.isModified(authors[0]!)).toBe(false);
-    recorder.clear();
+    db.recorder.clear();
     await s.flush();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     const c = (await s.get(Profile, ids.c))!;
     c.author = ref(authors[1]!);
     expect(authors[1]!.profile!.get()).toBe(c);

@@ -1,8 +1,6 @@
 import { table, update } from '@athanor/core';
-import type { Engine } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
-import { Author, Comment, emptyAll, ENTITIES, Post } from './model';
+import { Author, Comment, Post, useModel } from './model';
 
 /**
  * The `refresh` and `expunge` cascades: Author.posts cascades `all` (refresh and expunge
@@ -10,22 +8,11 @@ import { Author, Comment, emptyAll, ENTITIES, Post } from './model';
  */
 
 describeEachDialect('refresh and expunge cascades', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await engine.createAll(ENTITIES);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await emptyAll(engine);
-    recorder.clear();
-  });
+  const db = useModel(ctx);
 
   /** ann with two posts of one comment each. */
   async function seed(): Promise<number> {
-    return engine.session(async (s) => {
+    return db.engine.session(async (s) => {
       const ann = s.add(Object.assign(new Author(), { name: 'ann' }));
       for (const title of ['one', 'two']) {
         const p = Object.assign(new Post(), { title });
@@ -39,7 +26,7 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
 
   test('expunge: the loaded posts leave the session with their author; comments (no expunge cascade) stay', async () => {
     const ann = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [a] = await s.find(Author, { where: { id: ann }, load: { posts: 'selectin', 'posts.comments': 'selectin' } });
     const [one, two] = a!.posts.getItems();
     const comment = one!.comments.getItems()[0]!;
@@ -49,9 +36,9 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
     // Detached: their changes are no longer the session's to write.
     one!.views = 9;
     a!.age = 40;
-    recorder.clear();
+    db.recorder.clear();
     await s.flush();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     // A get reads the rows afresh: new objects, not the expunged ones.
     const again = (await s.get(Post, one!.id))!;
     expect(again).not.toBe(one);
@@ -60,24 +47,24 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
 
   test('expunge: unloaded posts are not loaded for it; a relationship without the cascade detaches nothing', async () => {
     const ann = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const a = (await s.get(Author, ann))!;
     const posts = await s.find(Post, { orderBy: { id: 'asc' } });
-    recorder.clear();
+    db.recorder.clear();
     s.expunge(posts[0]!);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     // Post.author cascades save only: the author stays.
     expect(s.contains(a)).toBe(true);
     expect(s.contains(posts[1]!)).toBe(true);
     // posts were not loaded through a.posts: expunging the author leaves them in the session.
     s.expunge(a);
     expect(s.contains(posts[1]!)).toBe(true);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 
   test('expunge cascades to pending children too: they are never inserted', async () => {
     const ann = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [a] = await s.find(Author, { where: { id: ann }, load: { posts: 'selectin' } });
     const fresh = Object.assign(new Post(), { title: 'fresh' });
     a!.posts.add(fresh);
@@ -85,52 +72,52 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
     s.expunge(a!);
     expect(s.new).toEqual([]);
     await s.commit();
-    const titles = (await engine.session((s2) => s2.find(Post, { orderBy: { id: 'asc' } }))).map((p) => p.title);
+    const titles = (await db.engine.session((s2) => s2.find(Post, { orderBy: { id: 'asc' } }))).map((p) => p.title);
     expect(titles).toEqual(['one', 'two']);
   });
 
   test("refresh: the loaded posts' columns are read back (one statement for all of them), their unflushed changes dropped; comments are not", async () => {
     const ann = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [a] = await s.find(Author, { where: { id: ann }, load: { posts: 'selectin', 'posts.comments': 'selectin' } });
     const [one, two] = a!.posts.getItems();
     const comment = one!.comments.getItems()[0]!;
     const p = table(Post);
     const c = table(Comment);
-    await engine.execute(update(p).set({ views: 7 }));
-    await engine.execute(update(c).set({ body: 'changed' }));
-    await engine.execute(update(table(Author)).set({ age: 33 }));
+    await db.engine.execute(update(p).set({ views: 7 }));
+    await db.engine.execute(update(c).set({ body: 'changed' }));
+    await db.engine.execute(update(table(Author)).set({ age: 33 }));
     one!.title = 'local edit';
     expect(s.isModified(one!)).toBe(true);
-    recorder.clear();
+    db.recorder.clear();
     await s.refresh(a!);
-    expect(recorder.sql).toHaveLength(2);
-    expect(recorder.sql.every((q) => /^SELECT/i.test(q))).toBe(true);
-    expect(recorder.sql[1]).toMatch(/posts/);
+    expect(db.recorder.sql).toHaveLength(2);
+    expect(db.recorder.sql.every((q) => /^SELECT/i.test(q))).toBe(true);
+    expect(db.recorder.sql[1]).toMatch(/posts/);
     expect(a!.age).toBe(33);
     expect([one!.title, one!.views, two!.views]).toEqual(['one', 7, 7]);
     expect(s.isModified(one!)).toBe(false);
     expect(comment.body).toBe('one-c');
     // Nothing left to write.
-    recorder.clear();
+    db.recorder.clear();
     await s.flush();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 
   test('refresh without loaded children reads only the row; a pending child is left as it is', async () => {
     const ann = await seed();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const a = (await s.get(Author, ann))!;
-    recorder.clear();
+    db.recorder.clear();
     await s.refresh(a);
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     await a.posts.load();
     const fresh = Object.assign(new Post(), { title: 'fresh' });
     a.posts.add(fresh);
-    recorder.clear();
+    db.recorder.clear();
     await s.refresh(a);
     // The pending post has no row to read; it is still inserted at commit.
-    expect(recorder.count).toBe(2);
+    expect(db.recorder.count).toBe(2);
     expect(s.new).toEqual([fresh]);
     await s.commit();
     expect(typeof fresh.id).toBe('number');

@@ -1,31 +1,19 @@
 import { ReadOnlySessionError, ref, select, StaleDataError, stateOf, table } from '@athanor/core';
-import type { AnyTable, Engine } from '@athanor/core';
+import type { AnyTable } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
-import { Author, Doc, emptyAll, ENTITIES, Post, registry } from './model';
+import { Author, Doc, Post, registry, useModel } from './model';
 
 /** The session's write API: add, flush, commit, unchanged objects, set-to-same, JSON in place, merge, read-only. */
 
 describeEachDialect('session writes', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await engine.createAll(ENTITIES);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await emptyAll(engine);
-    recorder.clear();
-  });
+  const db = useModel(ctx);
 
   async function rows(t: AnyTable): Promise<Record<string, unknown>[]> {
-    return engine.execute(select(t).from(t).orderBy(t.$columns[0]!)) as Promise<Record<string, unknown>[]>;
+    return db.engine.execute(select(t).from(t).orderBy(t.$columns[0]!)) as Promise<Record<string, unknown>[]>;
   }
 
   async function seedAuthor(name = 'ann', age: number | null = 30): Promise<number> {
-    return engine.session(async (s) => {
+    return db.engine.session(async (s) => {
       const a = s.add(Object.assign(new Author(), { name, age }));
       a.posts.add(Object.assign(new Post(), { title: `${name}'s first` }));
       await s.flush();
@@ -34,7 +22,7 @@ describeEachDialect('session writes', (ctx) => {
   }
 
   test('add + commit: one flush, parents first, keys assigned, objects persistent in the identity map', async () => {
-    const s = engine.session();
+    const s = db.engine.session();
     const a = s.add(Object.assign(new Author(), { name: 'ann', age: 30 }));
     const p = Object.assign(new Post(), { title: 'hello' });
     a.posts.add(p);
@@ -48,7 +36,7 @@ describeEachDialect('session writes', (ctx) => {
     expect(stateOf(a)!.status).toBe('persistent');
     expect(await s.get(Author, a.id)).toBe(a);
     expect(s.new).toEqual([]);
-    const inserts = recorder.sql.filter((q) => /^INSERT/i.test(q));
+    const inserts = db.recorder.sql.filter((q) => /^INSERT/i.test(q));
     expect(inserts).toHaveLength(2);
     expect(inserts[0]).toMatch(/authors/);
     expect(inserts[1]).toMatch(/posts/);
@@ -58,36 +46,36 @@ describeEachDialect('session writes', (ctx) => {
 
   test('unchanged loaded objects issue no statement; setting a value to what it is issues none either', async () => {
     const id = await seedAuthor();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [a] = await s.find(Author, { where: { id } });
     const posts = await s.find(Post);
-    recorder.clear();
+    db.recorder.clear();
     await s.flush();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     a!.name = 'ann';
     a!.age = 30;
     posts[0]!.title = posts[0]!.title;
     expect(s.dirty).toEqual([]);
     await s.commit();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     a!.age = 31;
     a!.age = 30;
     expect(s.isModified(a!)).toBe(false);
     await s.commit();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 
   test('a changed property is one UPDATE of that column (and the version)', async () => {
     const id = await seedAuthor();
-    await using s = engine.session();
+    await using s = db.engine.session();
     const a = (await s.get(Author, id))!;
     a.age = 41;
     expect(s.dirty).toEqual([a]);
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
-    expect(recorder.count).toBe(1);
-    expect(recorder.sql[0]).toMatch(/^UPDATE/i);
-    expect(recorder.sql[0]).not.toMatch(/name/);
+    expect(db.recorder.count).toBe(1);
+    expect(db.recorder.sql[0]).toMatch(/^UPDATE/i);
+    expect(db.recorder.sql[0]).not.toMatch(/name/);
     expect(a.version).toBe(2);
     expect(s.dirty).toEqual([]);
     expect((await rows(table(Author) as AnyTable))[0]).toMatchObject({ age: 41, version: 2 });
@@ -95,51 +83,51 @@ describeEachDialect('session writes', (ctx) => {
 
   test('Dates compare by time, bytes by content, bigints by value', async () => {
     const at = new Date('2024-01-02T03:04:05.000Z');
-    const id = await engine.session(async (s) => {
+    const id = await db.engine.session(async (s) => {
       const d = s.add(Object.assign(new Doc(), { at, bytes: Buffer.from('abc'), big: 5n, data: { a: 1 } }));
       await s.flush();
       return d.id;
     });
-    await using s = engine.session();
+    await using s = db.engine.session();
     const d = (await s.get(Doc, id))!;
     d.at = new Date(at.getTime());
     d.bytes = Buffer.from('abc');
     d.big = 5n;
     d.data = { a: 1 };
     expect(s.dirty).toEqual([]);
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     d.at = new Date(at.getTime() + 1000);
     d.bytes = Buffer.from('abd');
     await s.commit();
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     const [row] = await rows(table(Doc) as AnyTable);
     expect((row!.at as Date).getTime()).toBe(at.getTime() + 1000);
     expect(Buffer.from(row!.bytes as Uint8Array).toString()).toBe('abd');
   });
 
   test('JSON changed in place is detected (the property was read) and written; an untouched JSON value is not compared', async () => {
-    const id = await engine.session(async (s) => {
+    const id = await db.engine.session(async (s) => {
       const d = s.add(Object.assign(new Doc(), { data: { tags: ['a'], n: 1 } }));
       await s.flush();
       return d.id;
     });
-    await using s = engine.session();
+    await using s = db.engine.session();
     const d = (await s.get(Doc, id))!;
-    recorder.clear();
+    db.recorder.clear();
     await s.flush();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     (d.data!.tags as string[]).push('b');
     expect(s.isModified(d)).toBe(true);
     await s.commit();
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     expect((await rows(table(Doc) as AnyTable))[0]!.data).toEqual({ tags: ['a', 'b'], n: 1 });
     // Read again, unchanged: nothing written.
-    recorder.clear();
+    db.recorder.clear();
     expect(d.data!.n).toBe(1);
     await s.commit();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     // Changed in place, then rolled back: the value is what the row holds again.
     d.data!.n = 2;
     await s.flush();
@@ -149,44 +137,44 @@ describeEachDialect('session writes', (ctx) => {
   });
 
   test('autoflush: a query sees pending changes (flushed first); autoflush: false per query and per session', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     s.add(Object.assign(new Author(), { name: 'zed' }));
-    recorder.clear();
+    db.recorder.clear();
     expect(await s.count(Author, { name: 'zed' })).toBe(1);
-    expect(recorder.sql.filter((q) => /^INSERT/i.test(q))).toHaveLength(1);
-    expect(recorder.count).toBe(2);
+    expect(db.recorder.sql.filter((q) => /^INSERT/i.test(q))).toHaveLength(1);
+    expect(db.recorder.count).toBe(2);
     s.add(Object.assign(new Author(), { name: 'yan' }));
-    recorder.clear();
+    db.recorder.clear();
     expect(await s.find(Author, { where: { name: 'yan' }, autoflush: false })).toEqual([]);
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     expect(await s.query(Author, { autoflush: false }).where({ name: 'yan' }).count()).toBe(0);
     expect((await s.find(Author, { where: { name: 'yan' } })).map((a) => a.name)).toEqual(['yan']);
     await s.rollback();
 
-    await using quiet = engine.session({ autoflush: false });
+    await using quiet = db.engine.session({ autoflush: false });
     quiet.add(Object.assign(new Author(), { name: 'xia' }));
-    recorder.clear();
+    db.recorder.clear();
     expect(await quiet.count(Author)).toBe(0);
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     await quiet.commit();
     expect(await quiet.count(Author)).toBe(1);
   });
 
   test('merge: a detached copy is copied onto the session’s object (only differences written); an unknown one becomes new', async () => {
     const id = await seedAuthor('ann', 30);
-    const detached = (await engine.session(async (s) => s.get(Author, id)))!;
+    const detached = (await db.engine.session(async (s) => s.get(Author, id)))!;
     expect(stateOf(detached)!.status).toBe('detached');
     detached.age = 77;
-    await using s = engine.session();
+    await using s = db.engine.session();
     const held = (await s.get(Author, id))!;
-    recorder.clear();
+    db.recorder.clear();
     const merged = await s.merge(detached);
     expect(merged).toBe(held);
     expect(merged).not.toBe(detached);
     expect(held.age).toBe(77);
     expect(s.dirty).toEqual([held]);
     await s.commit();
-    expect(recorder.sql.filter((q) => /^UPDATE/i.test(q))).toHaveLength(1);
+    expect(db.recorder.sql.filter((q) => /^UPDATE/i.test(q))).toHaveLength(1);
     const fresh = Object.assign(new Author(), { name: 'new one' });
     const added = await s.merge(fresh);
     expect(added).not.toBe(fresh);
@@ -197,37 +185,37 @@ describeEachDialect('session writes', (ctx) => {
 
   test('merge: a detached copy at an older version is a StaleDataError naming the row', async () => {
     const id = await seedAuthor('ann', 30);
-    const detached = (await engine.session(async (s) => s.get(Author, id)))!;
-    await engine.session(async (s) => {
+    const detached = (await db.engine.session(async (s) => s.get(Author, id)))!;
+    await db.engine.session(async (s) => {
       (await s.get(Author, id))!.age = 31;
     });
-    await using s = engine.session();
+    await using s = db.engine.session();
     await expect(s.merge(detached)).rejects.toThrow(StaleDataError);
     await expect(s.merge(detached)).rejects.toThrow(new RegExp(`detached Author#${id} has version 1, the row has 2`));
   });
 
   test('a read-only session refuses add and flush', async () => {
     const id = await seedAuthor();
-    await using s = engine.session({ readOnly: true });
+    await using s = db.engine.session({ readOnly: true });
     expect(() => s.add(new Author())).toThrow(ReadOnlySessionError);
     const a = (await s.get(Author, id))!;
     a.age = 99;
-    recorder.clear();
+    db.recorder.clear();
     await expect(s.flush()).rejects.toThrow(ReadOnlySessionError);
     await expect(s.flush()).rejects.toThrow(/flush\(\): this session is read-only/);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     // Reads still work (no autoflush in a read-only session).
     expect(await s.count(Author)).toBe(1);
   });
 
   test('post.author = ref(Author, id) sets the foreign key without loading the author', async () => {
     const [a, b] = [await seedAuthor('ann'), await seedAuthor('bob')];
-    await using s = engine.session();
+    await using s = db.engine.session();
     const [p] = await s.find(Post, { where: { author: a } });
-    recorder.clear();
+    db.recorder.clear();
     p!.author = ref(Author, b);
     await s.commit();
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     expect((await rows(table(Post) as AnyTable)).filter((r) => r.authorId === b)).toHaveLength(2);
     expect(registry.get(Post).name).toBe('Post');
   });

@@ -1,35 +1,23 @@
 import { DeadlockError, select, stateOf, table, TransactionStateError, UniqueViolationError } from '@athanor/core';
-import type { Engine, Session } from '@athanor/core';
+import type { Session } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
 import { rememberClassification } from '../../../../src/engine/statement-runner';
-import { Author, emptyAll, ENTITIES, Post } from './model';
+import { Author, Post, useModel } from './model';
 
 /** Session transactions: autobegin, begin/commit/rollback, nested transaction(fn) through savepoints, expireOnCommit, retry. */
 
 describeEachDialect('session transactions', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    const quiet = (): void => undefined;
-    // The retry test's attempts are logged at debug: keep the run's output clean.
-    engine = ctx.createEngine({ logger: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
-    await engine.createAll(ENTITIES);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await emptyAll(engine);
-    recorder.clear();
-  });
+  const quiet = (): void => undefined;
+  // The retry test's attempts are logged at debug: keep the run's output clean.
+  const db = useModel(ctx, { logger: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
 
   async function names(): Promise<string[]> {
-    return (await engine.execute(select(table(Author).name).from(table(Author)).orderBy(table(Author).name))).map((r) => r.name);
+    return (await db.engine.execute(select(table(Author).name).from(table(Author)).orderBy(table(Author).name))).map((r) => r.name);
   }
   const author = (name: string): Author => Object.assign(new Author(), { name });
 
   test('a flush begins the session’s transaction; commit ends it; nothing is visible outside before', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     expect(s.currentTransaction).toBeUndefined();
     s.add(author('ann'));
     await s.flush();
@@ -38,16 +26,16 @@ describeEachDialect('session transactions', (ctx) => {
     await s.commit();
     expect(s.currentTransaction).toBeUndefined();
     expect(await names()).toEqual(['ann']);
-    expect(engine.pool.status().checkedOut).toBe(0);
+    expect(db.engine.pool.status().checkedOut).toBe(0);
   });
 
   test('begin() twice is refused; rollback() ends the transaction and reverts the objects', async () => {
-    const id = await engine.session(async (s) => {
+    const id = await db.engine.session(async (s) => {
       const a = s.add(author('ann'));
       await s.flush();
       return a.id;
     });
-    await using s = engine.session();
+    await using s = db.engine.session();
     await s.begin();
     await expect(s.begin()).rejects.toThrow(TransactionStateError);
     const a = (await s.get(Author, id))!;
@@ -64,11 +52,11 @@ describeEachDialect('session transactions', (ctx) => {
     // The object is in step with its row: a change now is one UPDATE at the loaded version.
     a.age = 41;
     await s.commit();
-    expect((await engine.execute(select(table(Author)).from(table(Author))))[0]).toMatchObject({ age: 41, version: 2 });
+    expect((await db.engine.execute(select(table(Author)).from(table(Author))))[0]).toMatchObject({ age: 41, version: 2 });
   });
 
   test('nested transaction(fn): a SAVEPOINT; released when fn resolves, rolled back (objects too) when it throws', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     await s.transaction(async () => {
       const outer = s.add(author('outer'));
       let inner: Author | undefined;
@@ -89,16 +77,16 @@ describeEachDialect('session transactions', (ctx) => {
       });
     });
     expect(await names()).toEqual(['kept', 'outer']);
-    expect(recorder.all.some((st) => /^SAVEPOINT/i.test(st.sql))).toBe(true);
-    expect(recorder.all.some((st) => /^ROLLBACK TO SAVEPOINT/i.test(st.sql))).toBe(true);
+    expect(db.recorder.all.some((st) => /^SAVEPOINT/i.test(st.sql))).toBe(true);
+    expect(db.recorder.all.some((st) => /^ROLLBACK TO SAVEPOINT/i.test(st.sql))).toBe(true);
   });
 
   test('a flush failing inside a savepoint rolls back to it: the outer transaction goes on, no rollback() needed', async () => {
-    await engine.session(async (s) => {
+    await db.engine.session(async (s) => {
       const a = s.add(author('ann'));
       a.posts.add(Object.assign(new Post(), { title: 'taken' }));
     });
-    await engine.session(async (s) => {
+    await db.engine.session(async (s) => {
       const a = (await s.findOne(Author))!;
       s.add(author('before'));
       const error = await s
@@ -114,7 +102,7 @@ describeEachDialect('session transactions', (ctx) => {
   });
 
   test('the scoped form: transaction(fn) nests; commit() is the scope’s', async () => {
-    await engine.session(async (s) => {
+    await db.engine.session(async (s) => {
       await s.transaction(async () => {
         s.add(author('nested'));
       });
@@ -124,7 +112,7 @@ describeEachDialect('session transactions', (ctx) => {
   });
 
   test('transaction(fn) outside any transaction begins one and commits it', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const result = await s.transaction(async (t: Session) => {
       t.add(author('ann'));
       return 'ok';
@@ -135,30 +123,30 @@ describeEachDialect('session transactions', (ctx) => {
   });
 
   test('objects keep their values after commit; expireOnCommit marks them expired (reloaded by the next get)', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const a = s.add(author('ann'));
     await s.commit();
     expect(stateOf(a)!.expired).toBe(false);
     expect(a.name).toBe('ann');
-    recorder.clear();
+    db.recorder.clear();
     expect(await s.get(Author, a.id)).toBe(a);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
 
-    await using e = engine.session({ expireOnCommit: true });
+    await using e = db.engine.session({ expireOnCommit: true });
     const b = (await e.get(Author, a.id))!;
     b.age = 5;
     await e.commit();
     expect(stateOf(b)!.expired).toBe(true);
     expect(b.age).toBe(5);
-    recorder.clear();
+    db.recorder.clear();
     expect(await e.get(Author, a.id)).toBe(b);
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     expect(stateOf(b)!.expired).toBe(false);
   });
 
   test('engine.session(fn, { retry }): a transient failure re-runs the whole function in a fresh session', async () => {
     const sessions: Session[] = [];
-    const result = await engine.session(
+    const result = await db.engine.session(
       async (s) => {
         sessions.push(s);
         s.add(author(`try${sessions.length}`));
