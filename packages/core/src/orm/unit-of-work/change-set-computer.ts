@@ -4,6 +4,7 @@ import type { ColumnProperty, EntityMetadata, RelationProperty } from '../metada
 import { Collection } from '../relations/collection';
 import type { AssociationChange, ChangeSet, DeleteChange, InsertChange, UpdateChange } from './change-set';
 import { insertChange } from './persister/row-values';
+import { updateChange } from './persister/update-persister';
 import { keyOfInstance } from './relationship-sync';
 import { foreignKeySlots } from './row-links';
 import { equalityOf, serializeJson, type Equality } from './tracking/equality';
@@ -34,12 +35,12 @@ export function computeChangeSet(uow: UnitOfWork): ChangeSet {
   uow.dirty.forEach((entry, instance) => {
     if (anyDeleted && uow.deleted.has(instance)) return;
     const columns = changedColumns(instance, entry.state, entry, anyJson ? uow.json.get(instance) : undefined);
-    if (columns.length !== 0) updates.push({ kind: 'update', state: entry.state, instance, columns });
+    if (columns.length !== 0) updates.push(updateChange(entry.state, instance, columns));
   });
   for (const [instance, watch] of uow.json) {
     if (uow.dirty.has(instance) || uow.deleted.has(instance) || watch.state.status !== 'persistent') continue;
     const columns = changedColumns(instance, watch.state, undefined, watch);
-    if (columns.length !== 0) updates.push({ kind: 'update', state: watch.state, instance, columns });
+    if (columns.length !== 0) updates.push(updateChange(watch.state, instance, columns));
   }
   const deletes: DeleteChange[] = [];
   for (const instance of uow.deleted) {

@@ -18,12 +18,14 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
   const read = columnReaders(meta);
   const columns = meta.columns;
   let last: { omitted: number[]; rows: PendingRow[] } | undefined;
-  // Reused per row: a group keeps a copy.
+  // Reused per row with its own count (`length = 0` would drop its storage, reallocated by the
+  // next push: one array per row); a group keeps a copy.
   const omitted: number[] = [];
+  let nOmitted = 0;
   for (let c = 0; c < changes.length; c++) {
     const change = changes[c]!;
     const values = new Array<unknown>(columns.length);
-    omitted.length = 0;
+    nOmitted = 0;
     const nulls = nulled.size === 0 ? undefined : nulled.get(change.instance);
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
@@ -31,16 +33,17 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
       if (v === undefined) v = initialValue(ctx, c);
       // The database generates it (an auto-increment key, given as undefined or null) or defaults it.
       if ((v === undefined || (v === null && c.autoIncrement)) && (c.autoIncrement || c.serverDefault !== undefined)) {
-        omitted.push(i);
+        omitted[nOmitted++] = i;
         values[i] = undefined;
       } else values[i] = v === undefined ? null : v;
     }
     // Rows of one step nearly always share a column set: compare with the last group first.
-    let group = last !== undefined && sameSlots(last.omitted, omitted) ? last : undefined;
+    let group = last !== undefined && sameSlots(last.omitted, omitted, nOmitted) ? last : undefined;
     if (group === undefined) {
-      const signature = omitted.join(',');
+      const own = omitted.slice(0, nOmitted);
+      const signature = own.join(',');
       group = groups.get(signature);
-      if (!group) groups.set(signature, (group = { omitted: omitted.slice(), rows: [] }));
+      if (!group) groups.set(signature, (group = { omitted: own, rows: [] }));
     }
     last = group;
     group.rows.push(pendingRowOf(change, meta, values));
@@ -48,9 +51,10 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
   for (const { omitted, rows } of groups.values()) await writeGroup(ctx, meta, omitted, rows);
 }
 
-function sameSlots(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether `a` equals the first `n` slots of `b`. */
+function sameSlots(a: readonly number[], b: readonly number[], n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

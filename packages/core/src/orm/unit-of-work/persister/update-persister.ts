@@ -1,8 +1,10 @@
 import { InvalidArgumentError } from '../../../errors/errors';
-import type { EntityMetadata } from '../../metadata/entity-metadata';
+import type { IdentityKey } from '../../identity/identity-key';
+import type { InstanceState } from '../../identity/instance-state';
+import type { ColumnProperty, EntityMetadata } from '../../metadata/entity-metadata';
 import type { PostUpdateChange, UpdateChange } from '../change-set';
 import { foreignKeySlots } from '../row-links';
-import type { FlushContext } from './flush-context';
+import type { FlushContext, UpdatedRow } from './flush-context';
 import { columnReaders, primaryKeySlots, targetKey } from './row-values';
 import { type UpdateRow, updateRows } from './update-rows';
 
@@ -57,12 +59,42 @@ export async function persistUpdates(ctx: FlushContext, meta: EntityMetadata, ch
     for (let k = 0; k < nKey; k++) key[k] = before[pk[k]!];
     const version = versionSlot >= 0 ? before[versionSlot] : undefined;
     const row: UpdateRow = versionSlot >= 0 ? { set, key, version, newVersion: values[versionSlot] } : { set, key };
-    ctx.updated.push({ state: change.state, instance: change.instance, meta, values, before, slots: ordered, key: undefined });
+    ctx.updated.push(updatedRowOf(change, meta, values, before, ordered));
     group.rows.push(row);
   }
   for (const { slots, rows } of groups.values()) {
     await updateRows(ctx, { meta, set: slots.map((s) => columns[s]!), version: versionSlot >= 0 ? columns[versionSlot] : undefined, rows, check: true });
   }
+}
+
+/**
+ * An update change already shaped as the UpdatedRow it becomes (as insertChange for inserts):
+ * persistUpdates fills in the row and uses the same object, one record per row through the flush.
+ */
+export function updateChange(state: InstanceState, instance: object, columns: readonly ColumnProperty[]): UpdateChange {
+  const change: UpdateChange & Record<'meta' | 'values' | 'before' | 'slots' | 'key', unknown> = {
+    kind: 'update',
+    state,
+    instance,
+    columns,
+    meta: state.meta,
+    values: undefined,
+    before: undefined,
+    slots: undefined,
+    key: undefined,
+  };
+  return change;
+}
+
+function updatedRowOf(change: UpdateChange, meta: EntityMetadata, values: unknown[], before: unknown[], slots: readonly number[]): UpdatedRow {
+  if (!('slots' in change)) return { state: change.state, instance: change.instance, meta, values, before, slots, key: undefined };
+  const row = change as unknown as { meta: EntityMetadata; values: unknown[]; before: unknown[]; slots: readonly number[]; key: IdentityKey | undefined };
+  row.meta = meta;
+  row.values = values;
+  row.before = before;
+  row.slots = slots;
+  row.key = undefined;
+  return row as unknown as UpdatedRow;
 }
 
 /** Where a set column's value comes from: the instance, the next version, the flush's time. */
