@@ -270,6 +270,11 @@ function deleteSteps(deletes: readonly DeleteChange[], nullify: PostUpdateChange
 
 function byMetaInOrder<C extends { state: { meta: EntityMetadata } }>(changes: readonly C[]): Map<EntityMetadata, C[]> {
   const out = new Map<EntityMetadata, C[]>();
+  // Changes of one class (a bulk edit): the list as it is, not a 10k-element copy.
+  const first = changes[0]?.state.meta;
+  let same = 1;
+  while (same < changes.length && changes[same]!.state.meta === first) same++;
+  if (first !== undefined && same === changes.length) return out.set(first, changes as C[]);
   for (const c of changes) {
     const list = out.get(c.state.meta);
     if (list) list.push(c);

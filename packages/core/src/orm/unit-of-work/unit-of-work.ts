@@ -232,7 +232,12 @@ export class UnitOfWork implements ChangeTracker {
 
   columnChanged(instance: object, state: InstanceState, slot: number): void {
     if (state.status !== 'persistent') return;
-    const entry = this.entryOf(instance, state);
+    const entry = this.dirty.get(instance);
+    if (entry === undefined) {
+      // `[slot]`, not `[]` and a push: a first push makes room for 16 slots, at 10k objects ~1 MB more garbage.
+      this.newEntry(instance, state, [slot]);
+      return;
+    }
     entry.written = this.generation;
     if (!entry.slots.includes(slot)) entry.slots.push(slot);
   }
@@ -302,12 +307,13 @@ export class UnitOfWork implements ChangeTracker {
   }
 
   private entryOf(instance: object, state: InstanceState): DirtyEntry {
-    let entry = this.dirty.get(instance);
-    if (entry === undefined) {
-      entry = { state, slots: [], relations: NO_RELATIONS, written: this.generation };
-      this.dirty.set(instance, entry);
-      if (!state.pinned) this.host.identityMap.pin(instance, state);
-    }
+    return this.dirty.get(instance) ?? this.newEntry(instance, state, []);
+  }
+
+  private newEntry(instance: object, state: InstanceState, slots: number[]): DirtyEntry {
+    const entry: DirtyEntry = { state, slots, relations: NO_RELATIONS, written: this.generation };
+    this.dirty.set(instance, entry);
+    if (!state.pinned) this.host.identityMap.pin(instance, state);
     return entry;
   }
 
@@ -410,13 +416,18 @@ export class UnitOfWork implements ChangeTracker {
     const record = applyOutcome(this, outcome);
     // An updated object not written since the flush began is clean: no need to compare it.
     const updated = record.updated;
+    // Usually every dirty object was updated and not written since: one clear, not 10k deletes rehashing a shrinking map.
+    let everyDirty = this.dirty.size === updated.length;
+    for (let i = 0; everyDirty && i < updated.length; i++) everyDirty = (this.dirty.get(updated[i]!.instance)?.written ?? started) < started;
+    if (everyDirty) this.dirty.clear();
     for (let i = 0; i < updated.length; i++) {
       const { instance, state } = updated[i]!;
-      const entry = this.dirty.get(instance);
-      if (entry !== undefined && entry.written < started) {
+      if (!everyDirty) {
+        const entry = this.dirty.get(instance);
+        if (entry === undefined || entry.written >= started) continue;
         this.dirty.delete(instance);
-        this.unpinIfClean(instance, state);
       }
+      this.unpinIfClean(instance, state);
     }
     this.associations.clear();
     // Relationship writes made while the flush ran are still to write.

@@ -22,11 +22,10 @@ export async function persistUpdates(ctx: FlushContext, meta: EntityMetadata, ch
   const slotOf = columnSlots(meta);
   // Columns every update of this entity sets: @UpdatedAt and @Version.
   const automatic = columns.map((c, i) => (c.updatedAt || i === versionSlot ? i : -1)).filter((i) => i >= 0);
-  const groups = new Map<string, { slots: number[]; rows: UpdateRow[] }>();
+  const groups = new Map<string, { slots: number[]; rows: UpdatedRow[] }>();
   // Consecutive changes usually name the same columns: reuse the last one's slots and group.
   let lastColumns: UpdateChange['columns'] | undefined;
-  let last: { ordered: number[]; sources: Uint8Array; group: { slots: number[]; rows: UpdateRow[] } } | undefined;
-  const nKey = pk.length;
+  let last: { ordered: number[]; sources: Uint8Array; group: { slots: number[]; rows: UpdatedRow[] } } | undefined;
   for (let c = 0; c < changes.length; c++) {
     const change = changes[c]!;
     if (change.columns.length === 0) continue;
@@ -47,23 +46,23 @@ export async function persistUpdates(ctx: FlushContext, meta: EntityMetadata, ch
       lastColumns = change.columns;
     }
     const { ordered, sources, group } = last;
+    // The row's next snapshot; the UPDATE reads its set values from it, and its key (and
+    // expected version) from `before`: no per-row arrays besides this one.
     const values = before.slice();
-    const set = new Array<unknown>(ordered.length);
     for (let k = 0; k < ordered.length; k++) {
       const s = ordered[k]!;
       const source = sources[k];
       const v = source === INSTANCE ? read[s]!(ctx, change.instance) : source === VERSION ? nextVersion(before[s]) : ctx.timestamp();
-      set[k] = values[s] = v === undefined ? null : v;
+      values[s] = v === undefined ? null : v;
     }
-    const key = new Array<unknown>(nKey);
-    for (let k = 0; k < nKey; k++) key[k] = before[pk[k]!];
-    const version = versionSlot >= 0 ? before[versionSlot] : undefined;
-    const row: UpdateRow = versionSlot >= 0 ? { set, key, version, newVersion: values[versionSlot] } : { set, key };
-    ctx.updated.push(updatedRowOf(change, meta, values, before, ordered));
+    const row = updatedRowOf(change, meta, values, before, ordered);
+    ctx.updated.push(row);
     group.rows.push(row);
   }
   for (const { slots, rows } of groups.values()) {
-    await updateRows(ctx, { meta, set: slots.map((s) => columns[s]!), version: versionSlot >= 0 ? columns[versionSlot] : undefined, rows, check: true });
+    const set = slots.map((s) => columns[s]!);
+    const version = versionSlot >= 0 ? columns[versionSlot] : undefined;
+    await updateRows(ctx, { meta, set, version, rows: { rows, setSlots: slots, keySlots: pk, versionSlot }, check: true });
   }
 }
 
