@@ -17,20 +17,20 @@ export interface ArrayQueryable {
   streamArrays(compiled: CompiledQuery, batchSize: number): AsyncGenerator<unknown[][], void, undefined>;
 }
 
-interface DecodePlan {
-  readonly slots: readonly number[];
-  readonly decoders: readonly ((value: unknown) => unknown)[];
-}
+/** Decodes rows in place; made once per result-column list. */
+type RowsDecoder = (rows: unknown[][]) => void;
 
-const NOTHING_TO_DECODE: DecodePlan = Object.freeze({ slots: [], decoders: [] });
-/** Plans per result-column list: the ORM passes the same list for every execution of a statement. */
-const plans = new WeakMap<readonly ResultColumn[], DecodePlan>();
+const NOTHING_TO_DECODE: RowsDecoder = () => {};
+/** Decoders per result-column list: the ORM passes the same list for every execution of a statement. */
+const plans = new WeakMap<readonly ResultColumn[], RowsDecoder>();
 
 /** The last list decoded: a run of one statement (key reads) skips the WeakMap. */
 let lastColumns: readonly ResultColumn[] | undefined;
-let lastPlan: DecodePlan = NOTHING_TO_DECODE;
+let lastPlan: RowsDecoder = NOTHING_TO_DECODE;
 
-function planOf(columns: readonly ResultColumn[]): DecodePlan {
+let codegenAvailable = true;
+
+function planOf(columns: readonly ResultColumn[]): RowsDecoder {
   if (columns === lastColumns) return lastPlan;
   let plan = plans.get(columns);
   if (plan === undefined) {
@@ -42,7 +42,7 @@ function planOf(columns: readonly ResultColumn[]): DecodePlan {
       slots.push(c);
       decoders.push(decode);
     }
-    plan = slots.length === 0 ? NOTHING_TO_DECODE : { slots, decoders };
+    plan = slots.length === 0 ? NOTHING_TO_DECODE : generated(slots, decoders);
     plans.set(columns, plan);
   }
   lastColumns = columns;
@@ -50,21 +50,46 @@ function planOf(columns: readonly ResultColumn[]): DecodePlan {
   return plan;
 }
 
+/**
+ * One function per column list with each column's decoder at its own call site: a shared loop
+ * calls every decoder from one site, which V8 then cannot inline (measured: the ORM's 50,000-row
+ * read decoded about three times as fast). The loop stays for where `new Function` is forbidden.
+ */
+function generated(slots: readonly number[], decoders: readonly ((value: unknown) => unknown)[]): RowsDecoder {
+  if (codegenAvailable) {
+    try {
+      const names = decoders.map((_, k) => `d${k}`);
+      // SQL NULL stays null: decoders only ever see real values.
+      const body = slots.map((c, k) => `v = r[${c}];\n    if (v !== null && v !== undefined) r[${c}] = d${k}(v);`).join('\n    ');
+      const source = `return function decodeRows(rows) {\n  for (let i = 0; i < rows.length; i++) {\n    const r = rows[i];\n    let v;\n    ${body}\n  }\n};`;
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      return new Function(...names, source)(...decoders) as RowsDecoder;
+    } catch {
+      // A Content-Security-Policy without 'unsafe-eval': loop instead.
+      codegenAvailable = false;
+    }
+  }
+  return looped(slots, decoders);
+}
+
+function looped(slots: readonly number[], decoders: readonly ((value: unknown) => unknown)[]): RowsDecoder {
+  const width = slots.length;
+  return (rows) => {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      for (let k = 0; k < width; k++) {
+        const c = slots[k]!;
+        const value = row[c];
+        if (value !== null && value !== undefined) row[c] = decoders[k]!(value);
+      }
+    }
+  };
+}
+
 /** Decode `rows` in place by `columns` (a column without a decoder passes through); returns `rows`. */
 export function decodeRows(rows: unknown[][], columns: readonly ResultColumn[] | undefined): unknown[][] {
   if (columns === undefined || rows.length === 0) return rows;
-  const { slots, decoders } = planOf(columns);
-  const width = slots.length;
-  if (width === 0) return rows;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    for (let k = 0; k < width; k++) {
-      const c = slots[k]!;
-      const value = row[c];
-      // SQL NULL stays null: decoders only ever see real values.
-      if (value !== null && value !== undefined) row[c] = decoders[k]!(value);
-    }
-  }
+  planOf(columns)(rows);
   return rows;
 }
 
