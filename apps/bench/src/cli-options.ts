@@ -14,6 +14,8 @@ export interface CliOptions {
   readonly json: string | undefined;
   readonly markdown: boolean;
   readonly smoke: boolean;
+  /** Each contender in a child process of its own. */
+  readonly isolate: boolean;
   readonly help: boolean;
 }
 
@@ -30,6 +32,8 @@ export const USAGE = `Usage: pnpm bench [options]
   --scale F          data size factor: 1 = 10k users, 50k posts (default 1)
   --json FILE        write the records as JSON
   --markdown         print the tables as Markdown (for RESULTS.md)
+  --isolate          run each contender in a child process of its own (still interleaved), so
+                     one ORM's garbage does not slow the next one's runs
   --smoke            scale ${SMOKE.scale}, ${SMOKE.runs} run, no extra warm-up: every contender on every database
   --help
 
@@ -73,7 +77,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       const value = inline ?? argv[++i];
       if (value === undefined) throw new Error(`${arg} needs a value`);
       values.set(arg, value);
-    } else if (arg === '--smoke' || arg === '--markdown' || arg === '--help' || arg === '-h') {
+    } else if (arg === '--smoke' || arg === '--markdown' || arg === '--isolate' || arg === '--help' || arg === '-h') {
       flags.add(arg === '-h' ? '--help' : arg);
     } else {
       throw new Error(`Unknown option '${argv[i]}'\n\n${USAGE}`);
@@ -91,6 +95,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     json: get('--json'),
     markdown: flags.has('--markdown'),
     smoke,
+    isolate: flags.has('--isolate'),
     help: flags.has('--help'),
   };
 }

@@ -23,6 +23,7 @@ async function main(): Promise<number> {
   console.log(
     `runs ${options.runs} (+ counting run, ${options.warmups} warm-up) · scale ${options.scale} · ` +
       `${options.contenders.map((c) => c.id).join(' vs ')}` +
+      (options.isolate ? ' · a process per contender' : '') +
       (gc ? '' : ' · WARNING: no --expose-gc, runs are not preceded by a forced GC'),
   );
   const result = await runBench({
@@ -34,6 +35,7 @@ async function main(): Promise<number> {
     scale: options.scale,
     progress: terminalProgress(),
     gc,
+    isolate: options.isolate,
     requireAll: /^(1|true|yes)$/i.test(process.env.ATHANOR_REQUIRE_ALL ?? ''),
   });
   console.log(`\nload average at the end: ${currentLoad()} (on ${env.cores} cores; other processes skew the times)\n`);

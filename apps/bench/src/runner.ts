@@ -5,12 +5,11 @@
  * tear everything down. Results every contender must agree on are checked after each run.
  */
 import { seed, sizesFor } from './dataset';
-import { measure } from './measure';
+import { type ContenderRunner, inProcessRunner, isolatedRunner } from './contender-runner';
 import { implementationOf } from './model';
-import type { BenchRecord, Contender, DbId, Implementation, Inspection, Sizes, Skipped, Workload, WorkloadRun } from './model';
+import type { BenchRecord, Contender, DbId, Implementation, Inspection, Sizes, Skipped, Workload } from './model';
 import { type Progress, silentProgress } from './progress';
 import { serverVersion } from './raw-drivers';
-import { StatementCounter } from './statement-counter';
 import { median, medianMetrics } from './stats';
 import { ensureDatabase, resolveTarget, type Target, type TargetOverrides } from './targets';
 
@@ -29,6 +28,8 @@ export interface BenchPlan {
   readonly gc?: () => void;
   /** A database that cannot be reached fails the bench instead of being skipped. */
   readonly requireAll?: boolean;
+  /** Each contender in a child process of its own (`--isolate`). */
+  readonly isolate?: boolean;
 }
 
 export interface DatabaseReport {
@@ -48,8 +49,7 @@ export interface BenchResult {
 
 interface Entry {
   readonly contender: Contender;
-  readonly counter: StatementCounter;
-  readonly instance: WorkloadRun;
+  readonly runner: ContenderRunner;
   statements: number;
   check: string | undefined;
   readonly times: number[];
@@ -122,44 +122,40 @@ async function runWorkload(
   const entries: Entry[] = [];
   try {
     for (const { contender, implementation } of chosen) {
-      progress.update(`${where} · setting up ${contender.id}`);
-      const counter = new StatementCounter();
-      const instance = await implementation({ target, sizes, counter });
-      entries.push({ contender, counter, instance, statements: 0, check: undefined, times: [], metrics: [], rssMb: 0 });
+      progress.update(`${where} · setting up ${contender.id}${plan.isolate ? ' (own process)' : ''}`);
+      const runner = plan.isolate
+        ? await isolatedRunner({ workload: workload.id, contender: contender.id, ctx: { target, sizes } })
+        : await inProcessRunner(implementation, { target, sizes }, plan.gc);
+      entries.push({ contender, runner, statements: 0, check: undefined, times: [], metrics: [], rssMb: 0 });
     }
     // The counting run: listeners on, untimed; it also warms caches and pools.
     for (const entry of entries) {
       progress.update(`${where} · counting statements · ${entry.contender.id}`);
-      await entry.instance.reset?.();
-      entry.counter.start();
-      const out = await entry.instance.run();
-      entry.statements = entry.counter.stop();
-      entry.check = inspect(entry, out).check;
+      const counted = await entry.runner.count();
+      entry.statements = counted.statements;
+      entry.check = counted.inspection.check;
       checkStatements(workload, sizes, db, entry, result, progress);
     }
     agree(where, entries);
     for (let w = 0; w < plan.warmups; w++) {
       for (const entry of entries) {
         progress.update(`${where} · warm-up ${w + 1}/${plan.warmups} · ${entry.contender.id}`);
-        await entry.instance.reset?.();
-        expectSame(where, entry, inspect(entry, await entry.instance.run()));
+        expectSame(where, entry, await entry.runner.warm());
       }
     }
     for (let r = 0; r < plan.runs; r++) {
       for (const entry of entries) {
         progress.update(`${where} · run ${r + 1}/${plan.runs} · ${entry.contender.id}`);
-        await entry.instance.reset?.();
-        const measured = await measure(() => entry.instance.run(), plan.gc);
-        const inspection = inspect(entry, measured.result);
-        expectSame(where, entry, inspection);
-        entry.times.push(measured.ms);
-        entry.metrics.push(inspection.metrics);
-        entry.rssMb = Math.max(entry.rssMb, measured.rssMb);
+        const timed = await entry.runner.timed();
+        expectSame(where, entry, timed.inspection);
+        entry.times.push(timed.ms);
+        entry.metrics.push(timed.inspection.metrics);
+        entry.rssMb = Math.max(entry.rssMb, timed.rssMb);
       }
     }
   } finally {
     for (const entry of entries) {
-      await entry.instance.teardown().catch((error: unknown) => progress.log(`${where}: teardown of ${entry.contender.id} failed: ${describeError(error)}`));
+      await entry.runner.teardown().catch((error: unknown) => progress.log(`${where}: teardown of ${entry.contender.id} failed: ${describeError(error)}`));
     }
   }
   for (const entry of entries) {
@@ -179,10 +175,6 @@ async function runWorkload(
   progress.log(
     `${where}: ` + entries.map((e) => `${e.contender.id} ${median(e.times).toFixed(1)} ms`).join(', '),
   );
-}
-
-function inspect(entry: Entry, out: unknown): Inspection {
-  return entry.instance.inspect?.(out) ?? {};
 }
 
 function checkStatements(workload: Workload, sizes: Sizes, db: DbId, entry: Entry, result: BenchResult, progress: Progress): void {
