@@ -4,7 +4,7 @@ import { mysqlDialect as mysqlFlavor } from '@athanor/mysql';
 import { describeEachDialect } from '@athanor/testing';
 import type { StatementRecorder } from '@athanor/testing';
 import { withPlan } from '../../../src/orm/unit-of-work/persister/write-plan';
-import { changeSet, createCyclicSchema, emptyModel, flush, inserted, make, to } from './helpers';
+import { changeSet, createCyclicSchema, emptyModel, flush, inserted, make, to, useFlushModel } from './helpers';
 import { Department, Document, Post, registry, User, Widget } from './model';
 
 /** Inserts on the three databases: statements per dialect, keys read back and handed to children. */
@@ -25,18 +25,7 @@ async function authorsInDatabase(engine: Engine): Promise<Map<string, { userId: 
 }
 
 describeEachDialect('flush: inserts', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await createCyclicSchema(engine, registry.entities.map((m) => m.class), Department, 'headId');
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await emptyModel(engine);
-    recorder.clear();
-  });
+  const db = useFlushModel(ctx);
 
   /** [statements, distinct SQL texts] a flush of n users with a post each sends. */
   const expected: Record<string, (n: number) => [number, number]> = {
@@ -50,34 +39,34 @@ describeEachDialect('flush: inserts', (ctx) => {
 
   test.each([1, 100, 10_000])('%i users with a post each: statements per table, keys assigned to parents and children', async (n) => {
     const { users, posts } = usersWithPosts(n);
-    const outcome = await flush(engine, changeSet({ inserts: inserted(...posts, ...users) }));
+    const outcome = await flush(db.engine, changeSet({ inserts: inserted(...posts, ...users) }));
     const [count, distinct] = expected[ctx.name]!(n);
-    expect(recorder.count).toBe(count);
-    expect(new Set(recorder.sql).size).toBe(distinct);
+    expect(db.recorder.count).toBe(count);
+    expect(new Set(db.recorder.sql).size).toBe(distinct);
     expect(outcome.statements).toBe(count);
-    expect(recorder.sql[0]).toMatch(/^INSERT INTO .users./);
-    expect(recorder.sql[recorder.count - 1]).toMatch(/^INSERT INTO .posts./);
+    expect(db.recorder.sql[0]).toMatch(/^INSERT INTO .users./);
+    expect(db.recorder.sql[db.recorder.count - 1]).toMatch(/^INSERT INTO .posts./);
     // Keys: on the instances, distinct, and what the database holds; every post points at its user.
     expect(new Set(users.map((u) => u.id)).size).toBe(n);
-    const inDb = await authorsInDatabase(engine);
+    const inDb = await authorsInDatabase(db.engine);
     expect(inDb.size).toBe(n);
     posts.forEach((p, i) => {
       expect(p.author.id).toBe(users[i]!.id);
       expect(inDb.get(p.title)).toEqual({ userId: users[i]!.id, username: `u${i}` });
     });
-    const byId = await engine.execute(select({ id: table(User).id, username: table(User).username }).from(table(User)));
+    const byId = await db.engine.execute(select({ id: table(User).id, username: table(User).username }).from(table(User)));
     expect(new Map(byId.map((r) => [r.id, r.username]))).toEqual(new Map(users.map((u) => [u.id, u.username])));
   });
 
   test('chunks under the parameter limit (a plan with 1,000 parameters) and the array-row limit', async () => {
     const { users, posts } = usersWithPosts(2_500);
-    const plan = withPlan(engine.dialect.adapter, { maxParameters: 1_000, arrayRows: 1_000 });
-    await flush(engine, changeSet({ inserts: inserted(...users, ...posts) }), { plan });
+    const plan = withPlan(db.engine.dialect.adapter, { maxParameters: 1_000, arrayRows: 1_000 });
+    await flush(db.engine, changeSet({ inserts: inserted(...users, ...posts) }), { plan });
     // MariaDB: users have 5 columns → 200 rows a statement; posts 3 → 333 rows. SQLite: 100 rows
     // a statement anyway. PostgreSQL: 1,000 rows an array statement.
     const counts: Record<string, number> = { sqlite: 25 + 25, postgres: 3 + 3, mysql: 13 + 8 };
-    expect(recorder.count).toBe(counts[ctx.name]);
-    const inDb = await authorsInDatabase(engine);
+    expect(db.recorder.count).toBe(counts[ctx.name]);
+    const inDb = await authorsInDatabase(db.engine);
     posts.forEach((p, i) => expect(inDb.get(p.title)?.userId).toBe(users[i]!.id));
   });
 
@@ -85,30 +74,30 @@ describeEachDialect('flush: inserts', (ctx) => {
     const now = new Date('2024-05-06T07:08:09.123Z');
     const ann = make(User, { username: 'ann', age: null });
     const p = make(Post, { title: 'hello', author: to(ann) });
-    await flush(engine, changeSet({ inserts: inserted(ann, p) }), { now });
+    await flush(db.engine, changeSet({ inserts: inserted(ann, p) }), { now });
     expect(ann).toMatchObject({ version: 1, createdAt: now, updatedAt: now });
     expect(ann.createdAt).not.toBe(ann.updatedAt); // each its own Date
     expect(p.views).toBe(0);
-    const [row] = await engine.execute(select(table(User)).from(table(User)));
+    const [row] = await db.engine.execute(select(table(User)).from(table(User)));
     expect(row).toMatchObject({ id: ann.id, username: 'ann', age: null, version: 1, createdAt: now, updatedAt: now });
   });
 
   test('client-generated keys (uuid) are kept; a server default is read back where RETURNING allows', async () => {
     const docs = [make(Document, { title: 'a' }), make(Document, { title: 'b' }), make(Document, { title: 'c', score: 7 })];
-    await flush(engine, changeSet({ inserts: inserted(...docs) }));
+    await flush(db.engine, changeSet({ inserts: inserted(...docs) }));
     expect(docs.every((d) => /^[0-9a-f-]{36}$/.test(d.id))).toBe(true);
     // Two column sets: with and without the server-defaulted score.
-    expect(recorder.sql.filter((s) => /documents/.test(s))).toHaveLength(2);
+    expect(db.recorder.sql.filter((s) => /documents/.test(s))).toHaveLength(2);
     expect(docs.map((d) => d.score)).toEqual([42, 42, 7]);
-    const rows = await engine.execute(select(table(Document)).from(table(Document)).orderBy(asc(table(Document).title)));
+    const rows = await db.engine.execute(select(table(Document)).from(table(Document)).orderBy(asc(table(Document).title)));
     expect(rows.map((r) => [r.id, r.score])).toEqual(docs.map((d) => [d.id, d.score]));
   });
 
   test('a generated key and a server default read back together, in row order', async () => {
     const widgets = Array.from({ length: 150 }, (_, i) => make(Widget, { name: `w${i}`, ...(i % 3 === 0 ? { size: i } : {}) }));
-    await flush(engine, changeSet({ inserts: inserted(...widgets) }));
+    await flush(db.engine, changeSet({ inserts: inserted(...widgets) }));
     expect(widgets.map((w) => w.size)).toEqual(widgets.map((_w, i) => (i % 3 === 0 ? i : 7)));
-    const rows = await engine.execute(select(table(Widget)).from(table(Widget)));
+    const rows = await db.engine.execute(select(table(Widget)).from(table(Widget)));
     const byId = new Map(rows.map((r) => [r.id, r]));
     widgets.forEach((w) => expect(byId.get(w.id)).toEqual({ id: w.id, name: w.name, size: w.size }));
   });
@@ -117,11 +106,11 @@ describeEachDialect('flush: inserts', (ctx) => {
     const explicit = make(User, { id: 50_000, username: 'fixed' });
     const generated = [make(User, { username: 'g1' }), make(User, { username: 'g2' })];
     const posts = [make(Post, { title: 'of fixed', author: to(explicit) }), make(Post, { title: 'of g2', author: to(generated[1]!) })];
-    await flush(engine, changeSet({ inserts: inserted(generated[0]!, explicit, generated[1]!, ...posts) }));
+    await flush(db.engine, changeSet({ inserts: inserted(generated[0]!, explicit, generated[1]!, ...posts) }));
     expect(explicit.id).toBe(50_000);
-    const userInserts = recorder.sql.filter((s) => /^INSERT INTO .users/.test(s));
+    const userInserts = db.recorder.sql.filter((s) => /^INSERT INTO .users/.test(s));
     expect(new Set(userInserts).size).toBe(2);
-    const inDb = await authorsInDatabase(engine);
+    const inDb = await authorsInDatabase(db.engine);
     expect(inDb.get('of fixed')).toEqual({ userId: 50_000, username: 'fixed' });
     expect(inDb.get('of g2')).toEqual({ userId: generated[1]!.id, username: 'g2' });
   });

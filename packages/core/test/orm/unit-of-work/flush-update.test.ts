@@ -1,36 +1,23 @@
 import { StaleDataError, select, stateOf, table, update } from '@athanor/core';
-import type { Engine } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
 import { flushFailureOf } from '../../../src/orm/unit-of-work/flush-executor';
-import { changeSet, createCyclicSchema, emptyModel, flush, inserted, make, to, updated } from './helpers';
+import { changeSet, createCyclicSchema, emptyModel, flush, inserted, make, to, updated, useFlushModel } from './helpers';
 import { Department, Document, Post, registry, User } from './model';
 
 /** Updates: only changed columns, batched by column set, version-checked, stale rows named. */
 
 describeEachDialect('flush: updates', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await createCyclicSchema(engine, registry.entities.map((m) => m.class), Department, 'headId');
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await emptyModel(engine);
-    recorder.clear();
-  });
+  const db = useFlushModel(ctx);
 
   async function users(n: number): Promise<User[]> {
     const list = Array.from({ length: n }, (_, i) => make(User, { username: `u${i}`, age: 20 }));
-    await flush(engine, changeSet({ inserts: inserted(...list) }));
-    recorder.clear();
+    await flush(db.engine, changeSet({ inserts: inserted(...list) }));
+    db.recorder.clear();
     return list;
   }
 
   async function ages(): Promise<Map<number, number | null>> {
-    const rows = await engine.execute(select({ id: table(User).id, age: table(User).age }).from(table(User)));
+    const rows = await db.engine.execute(select({ id: table(User).id, age: table(User).age }).from(table(User)));
     return new Map(rows.map((r) => [r.id, r.age]));
   }
 
@@ -38,9 +25,9 @@ describeEachDialect('flush: updates', (ctx) => {
     const [ann] = await users(1);
     const now = new Date('2030-01-02T03:04:05.678Z');
     ann!.username = 'ann';
-    await flush(engine, changeSet({ updates: [updated(ann!, 'username')] }), { now });
-    expect(recorder.count).toBe(1);
-    const text = recorder.sql[0]!;
+    await flush(db.engine, changeSet({ updates: [updated(ann!, 'username')] }), { now });
+    expect(db.recorder.count).toBe(1);
+    const text = db.recorder.sql[0]!;
     expect(text).toMatch(/^UPDATE/);
     expect(text).toMatch(/username/);
     expect(text).toMatch(/version/);
@@ -49,7 +36,7 @@ describeEachDialect('flush: updates', (ctx) => {
     expect(text).not.toMatch(/created_at/);
     expect(ann).toMatchObject({ version: 2, updatedAt: now });
     expect(stateOf(ann!)!.snapshot).toContain('ann');
-    const [row] = await engine.execute(select(table(User)).from(table(User)));
+    const [row] = await db.engine.execute(select(table(User)).from(table(User)));
     expect(row).toMatchObject({ username: 'ann', age: 20, version: 2, updatedAt: now });
   });
 
@@ -57,24 +44,24 @@ describeEachDialect('flush: updates', (ctx) => {
     const list = await users(100);
     list.forEach((u, i) => (i < 60 ? (u.age = i) : (u.username = `renamed${i}`)));
     const changes = list.map((u, i) => updated(u, i < 60 ? 'age' : 'username'));
-    await flush(engine, changeSet({ updates: changes }));
+    await flush(db.engine, changeSet({ updates: changes }));
     // SQLite: UPDATE … FROM (VALUES …) of up to 100 rows; PostgreSQL: UPDATE … FROM unnest(…);
     // MariaDB: a CASE batch of up to 200 rows. One statement per group here.
     const counts: Record<string, [number, number]> = { sqlite: [2, 2], postgres: [2, 2], mysql: [2, 2] };
-    expect([recorder.count, new Set(recorder.sql).size]).toEqual(counts[ctx.name]);
+    expect([db.recorder.count, new Set(db.recorder.sql).size]).toEqual(counts[ctx.name]);
     const inDb = await ages();
     list.forEach((u, i) => expect(inDb.get(u.id)).toBe(i < 60 ? i : 20));
-    const names = await engine.execute(select({ id: table(User).id, username: table(User).username }).from(table(User)));
+    const names = await db.engine.execute(select({ id: table(User).id, username: table(User).username }).from(table(User)));
     expect(names.filter((r) => r.username.startsWith('renamed'))).toHaveLength(40);
   });
 
   test('10,000 rows changing one column', async () => {
     const list = await users(10_000);
     list.forEach((u, i) => (u.age = i % 90));
-    await flush(engine, changeSet({ updates: list.map((u) => updated(u, 'age')) }));
+    await flush(db.engine, changeSet({ updates: list.map((u) => updated(u, 'age')) }));
     // SQLite: 100 rows a statement; MariaDB: 200 rows a CASE statement.
     const counts: Record<string, [number, number]> = { sqlite: [100, 1], postgres: [1, 1], mysql: [50, 1] };
-    expect([recorder.count, new Set(recorder.sql).size]).toEqual(counts[ctx.name]);
+    expect([db.recorder.count, new Set(db.recorder.sql).size]).toEqual(counts[ctx.name]);
     const inDb = await ages();
     list.forEach((u, i) => expect(inDb.get(u.id)).toBe(i % 90));
     expect(list.every((u) => u.version === 2)).toBe(true);
@@ -88,9 +75,9 @@ describeEachDialect('flush: updates', (ctx) => {
     stateOf(other)!.key = ann!.id;
     stateOf(other)!.snapshot = [...stateOf(ann!)!.snapshot!];
     ann!.age = 30;
-    await flush(engine, changeSet({ updates: [updated(ann!, 'age')] }));
+    await flush(db.engine, changeSet({ updates: [updated(ann!, 'age')] }));
     other.age = 40;
-    const error = await flush(engine, changeSet({ updates: [updated(other, 'age')] })).catch((e: unknown) => e);
+    const error = await flush(db.engine, changeSet({ updates: [updated(other, 'age')] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StaleDataError);
     expect((error as Error).message).toContain(`User#${ann!.id} (expected version 1)`);
     expect(flushFailureOf(error)?.step.kind).toBe('update');
@@ -101,9 +88,9 @@ describeEachDialect('flush: updates', (ctx) => {
   test('in a batch, exactly the stale rows are named', async () => {
     const list = await users(5);
     // Another transaction moves rows 1 and 3 on.
-    await engine.execute(update(table(User)).set({ version: 7 }).where(table(User).id.in([list[1]!.id, list[3]!.id])));
+    await db.engine.execute(update(table(User)).set({ version: 7 }).where(table(User).id.in([list[1]!.id, list[3]!.id])));
     list.forEach((u) => (u.age = 99));
-    const error = await flush(engine, changeSet({ updates: list.map((u) => updated(u, 'age')) })).catch((e: unknown) => e);
+    const error = await flush(db.engine, changeSet({ updates: list.map((u) => updated(u, 'age')) })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StaleDataError);
     const message = (error as Error).message;
     expect(message).toContain(`2 User rows: User#${list[1]!.id} (expected version 1), User#${list[3]!.id} (expected version 1)`);
@@ -114,28 +101,28 @@ describeEachDialect('flush: updates', (ctx) => {
 
   test('a row deleted by another transaction is stale too', async () => {
     const [ann] = await users(1);
-    await engine.execute(update(table(User)).set({ username: 'x' }).where(table(User).id.eq(ann!.id)));
-    await emptyModel(engine);
+    await db.engine.execute(update(table(User)).set({ username: 'x' }).where(table(User).id.eq(ann!.id)));
+    await emptyModel(db.engine);
     ann!.age = 1;
-    await expect(flush(engine, changeSet({ updates: [updated(ann!, 'age')] }))).rejects.toThrow(new RegExp(`UPDATE of User#${ann!.id} \\(expected version 1\\) matched no row`));
+    await expect(flush(db.engine, changeSet({ updates: [updated(ann!, 'age')] }))).rejects.toThrow(new RegExp(`UPDATE of User#${ann!.id} \\(expected version 1\\) matched no row`));
   });
 
   test('an update that writes the value the row already has is not stale (matched rows are counted, not changed ones)', async () => {
     const doc = make(Document, { title: 'same' });
-    await flush(engine, changeSet({ inserts: inserted(doc) }));
-    await expect(flush(engine, changeSet({ updates: [updated(doc, 'title')] }))).resolves.toBeDefined();
+    await flush(db.engine, changeSet({ inserts: inserted(doc) }));
+    await expect(flush(db.engine, changeSet({ updates: [updated(doc, 'title')] }))).resolves.toBeDefined();
   });
 
   test('a foreign key moved to a parent inserted in the same flush', async () => {
     const [ann] = await users(1);
     const post = make(Post, { title: 'p', author: to(ann!) });
-    await flush(engine, changeSet({ inserts: inserted(post) }));
+    await flush(db.engine, changeSet({ inserts: inserted(post) }));
     const bob = make(User, { username: 'bob' });
     post.author = to(bob);
-    recorder.clear();
-    await flush(engine, changeSet({ inserts: inserted(bob), updates: [updated(post, 'author')] }));
-    expect(recorder.sql.map((s) => s.slice(0, 6))).toEqual(['INSERT', 'UPDATE']);
-    const [row] = await engine.execute(select({ authorId: table(Post).authorId }).from(table(Post)));
+    db.recorder.clear();
+    await flush(db.engine, changeSet({ inserts: inserted(bob), updates: [updated(post, 'author')] }));
+    expect(db.recorder.sql.map((s) => s.slice(0, 6))).toEqual(['INSERT', 'UPDATE']);
+    const [row] = await db.engine.execute(select({ authorId: table(Post).authorId }).from(table(Post)));
     expect(row!.authorId).toBe(bob.id);
     expect(post.author.id).toBe(bob.id);
   });

@@ -5,6 +5,8 @@ import { attachState } from '../../../src/orm/identity/instance-state';
 import { identityOf } from '../../../src/orm/identity/identity-key';
 import { flushChanges, type FlushOptions } from '../../../src/orm/unit-of-work/flush-executor';
 import type { FlushOutcome } from '../../../src/orm/unit-of-work/flush-result';
+import { type DialectContext, type TestEngine, useTestEngine } from '@athanor/testing';
+import { Department, registry } from './model';
 
 /**
  * What the session's write side will do, reduced to the minimum the flush tests need: states for
@@ -117,4 +119,15 @@ export async function emptyModel(engine: Engine): Promise<void> {
   for (const x of [t(m.Comment), postTags, t(m.Post), t(m.User), t(m.Tag), t(m.Category), t(m.Employee), t(m.Person), t(m.Department), t(m.Membership), t(m.Document)]) {
     await engine.execute(core.deleteFrom(x as import('@athanor/core').AnyTable));
   }
+}
+
+/**
+ * The flush tests' block set-up: every entity of the model (the Department cycle through
+ * `headId`), statements recorded, every table emptied before each test.
+ */
+export function useFlushModel(ctx: DialectContext): TestEngine {
+  return useTestEngine(ctx, {
+    setUp: (engine) => createCyclicSchema(engine, registry.entities.map((m) => m.class), Department, 'headId'),
+    reset: emptyModel,
+  });
 }
