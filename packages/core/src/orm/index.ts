@@ -47,7 +47,6 @@ export { createSchema, dropSchema, schemaOf } from './metadata/schema';
 export type { CreateSchemaOptions, DropSchemaOptions, SchemaSource } from './metadata/schema';
 export { bindRelations, createInstance, refFor, relationInitializer } from './metadata/instances';
 export { isRef, ref, Ref } from './relations/ref';
-export type { RelationSite } from './relations/ref';
 export { Collection, isCollection } from './relations/collection';
 
 // ---- Session: read side (identity map, hydration, typed queries) ----

@@ -94,7 +94,7 @@ function belongsTo(meta: EntityMetadata, r: RelationProperty, owner: object): un
 }
 
 function siteOf(c: Collection<object>, method: string): { session: LazySession; meta: EntityMetadata; r: RelationProperty } {
-  const property = c.site?.property;
+  const property = c.property;
   if (property === undefined) throw new InvalidArgumentError(`${method}(): the collection is not held by a relationship property.`);
   const { session, meta } = sessionOf(c.owner, property);
   return { session, meta, r: relationOf(meta, property) };

@@ -144,7 +144,7 @@ function refTargets(refs: readonly Ref<object, unknown>[]): object[] {
 export function loadCollection<T extends object>(c: Collection<T>): Promise<readonly T[]> {
   try {
     if (c.isLoaded) return Promise.resolve(c.getItems());
-    const property = c.site?.property;
+    const property = c.property;
     if (property === undefined) throw new NotLoadedError(`A collection of ${c.owner.constructor.name} cannot be loaded: it is not held by a relationship property.`);
     const { session, meta } = sessionOf(c.owner, property);
     const r = relationOf(meta, property);
@@ -171,14 +171,14 @@ export function loadCollection<T extends object>(c: Collection<T>): Promise<read
 /** `ref.load()`. */
 export async function loadRef<T extends object>(ref: Ref<T, unknown>): Promise<T> {
   if (ref.loaded) return found(ref);
-  const site = ref.site;
-  if (site === undefined) {
+  const { owner, property } = ref;
+  if (owner === undefined || property === undefined) {
     throw new NotLoadedError(`The Ref to ${ref.entity.name}#${describeKey(ref.key)} is not held by an entity, so no session loads it: use \`session.get(${ref.entity.name}, ${describeKey(ref.key)})\`.`);
   }
-  const { session, meta } = sessionOf(site.owner, site.property);
-  const r = relationOf(meta, site.property);
+  const { session, meta } = sessionOf(owner, property);
+  const r = relationOf(meta, property);
   const strategy = markOf(ref)?.strategy ?? r.loading;
-  if (strategy === 'raise') throw raiseError(meta, r, ref, site.owner);
+  if (strategy === 'raise') throw raiseError(meta, r, ref, owner);
   const values = refValues(r, ref as Ref<object, unknown>);
   if (values !== undefined) {
     const held = session.target.map.lookup(r.target.inheritance?.root ?? r.target, identityOfValues(values));
@@ -197,7 +197,7 @@ export async function loadRef<T extends object>(ref: Ref<T, unknown>): Promise<T
 
 function found<T extends object>(ref: Ref<T, unknown>): T {
   if (ref.value !== undefined) return ref.value;
-  throw new NotFoundError(`${ref.site?.owner.constructor.name ?? 'A Ref'}.${ref.site?.property ?? ''} points to ${ref.entity.name}#${describeKey(ref.key)}, which does not exist.`);
+  throw new NotFoundError(`${ref.owner?.constructor.name ?? 'A Ref'}.${ref.property ?? ''} points to ${ref.entity.name}#${describeKey(ref.key)}, which does not exist.`);
 }
 
 /** What `raise` says: the entity, the relationship, and the `load` option that fixes it. */

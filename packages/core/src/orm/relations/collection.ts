@@ -2,7 +2,6 @@ import { InvalidArgumentError, NotLoadedError } from '../../errors/errors';
 import { RELATION } from '../../sql/schema/entity-table';
 import type { RelationValue } from '../../sql/schema/entity-table';
 import { explainedNotLoaded, variableName } from './ref';
-import type { RelationSite } from './ref';
 
 const TO_MANY: { readonly many: true } = Object.freeze({ many: true });
 
@@ -50,8 +49,8 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
   readonly owner: object;
   /** @internal The items, once loaded. */
   items: T[] | undefined;
-  /** @internal Set once the owner's relationship property is known. */
-  site: RelationSite | undefined;
+  /** @internal The owner's relationship property holding the collection, once known. */
+  property: string | undefined;
   /** @internal Adds and removes made while unloaded (one-to-many), merged into the items when they load. */
   unloadedChanges: UnloadedChanges<T> | undefined;
 
@@ -61,7 +60,7 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
     }
     this.owner = owner;
     this.items = items === undefined ? [] : [...items];
-    this.site = undefined;
+    this.property = undefined;
     this.unloadedChanges = undefined;
     if (!hydrating) hooks?.created(owner);
   }
@@ -76,7 +75,7 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
       hydrating = false;
     }
     c.items = undefined;
-    c.site = { owner, property };
+    c.property = property;
     return c;
   }
 
@@ -185,7 +184,7 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
 
   /** @internal Place the collection in `owner.property`. */
   bind(property: string): this {
-    if (this.site?.property !== property) this.site = { owner: this.owner, property };
+    this.property = property;
     return this;
   }
 
@@ -220,7 +219,7 @@ export class Collection<T extends object> implements RelationValue, Iterable<T> 
   /** @internal */
   notLoaded(): NotLoadedError {
     const owner = this.owner.constructor.name;
-    const property = this.site?.property;
+    const property = this.property;
     if (property === undefined) {
       return new NotLoadedError(`A collection of ${owner} is not loaded. Load it first: \`await collection.load()\`.`);
     }

@@ -3,18 +3,6 @@ import { RELATION } from '../../sql/schema/entity-table';
 import type { RelationValue } from '../../sql/schema/entity-table';
 import type { EntityClass } from '../metadata/entity-metadata';
 
-/**
- * Where a Ref or Collection sits: the object holding it and the relationship property. Set
- * when an entity is hydrated or joins a session; a Session also hangs its own state on it
- * (`attachment`) to load and track the relationship.
- */
-export interface RelationSite {
-  readonly owner: object;
-  readonly property: string;
-  /** Opaque to Ref and Collection: whatever the Session that manages the owner attaches. */
-  attachment?: unknown;
-}
-
 const TO_ONE: { readonly many: false } = Object.freeze({ many: false });
 
 /** `key` as a message shows it: `1`, `'abc'`, `[1,2]`. */
@@ -44,8 +32,13 @@ export class Ref<T extends object, K = number> implements RelationValue<K> {
   value: T | undefined;
   /** @internal */
   loaded: boolean;
-  /** @internal Set once the Ref is held by an entity property. */
-  site: RelationSite | undefined;
+  /**
+   * @internal The entity holding the Ref and its relationship property, set once an entity
+   * property holds it (two fields, not a site object: W1 makes 50k Refs).
+   */
+  owner: object | undefined;
+  /** @internal */
+  property: string | undefined;
 
   /** Use `ref(Entity, id)`; hydration creates Refs through the metadata helpers. */
   constructor(entity: EntityClass<T>, key: K, value?: T) {
@@ -54,7 +47,8 @@ export class Ref<T extends object, K = number> implements RelationValue<K> {
     this.key = key;
     this.value = value;
     this.loaded = value !== undefined;
-    this.site = undefined;
+    this.owner = undefined;
+    this.property = undefined;
   }
 
   get [RELATION](): { readonly key?: K; readonly many: false } {
@@ -83,7 +77,8 @@ export class Ref<T extends object, K = number> implements RelationValue<K> {
 
   /** @internal Place the Ref in `owner.property`. */
   bind(owner: object, property: string): this {
-    if (this.site?.owner !== owner || this.site.property !== property) this.site = { owner, property };
+    this.owner = owner;
+    this.property = property;
     return this;
   }
 
@@ -96,17 +91,17 @@ export class Ref<T extends object, K = number> implements RelationValue<K> {
 
 function notLoaded(ref: Ref<object, unknown>): NotLoadedError {
   const target = `${ref.entity.name}#${describeKey(ref.key)}`;
-  const site = ref.site;
-  if (!site) {
+  const { owner: holder, property } = ref;
+  if (holder === undefined || property === undefined) {
     return new NotLoadedError(`The Ref to ${target} is not loaded. Load it first: \`await ref.load()\`, or fetch the entity with \`session.get(${ref.entity.name}, ${describeKey(ref.key)})\`.`);
   }
-  const explained = explainedNotLoaded(ref, site.owner, site.property);
+  const explained = explainedNotLoaded(ref, holder, property);
   if (explained !== undefined) return explained;
-  const owner = site.owner.constructor.name;
+  const owner = holder.constructor.name;
   const v = variableName(owner);
   return new NotLoadedError(
-    `${owner}.${site.property} is not loaded (a Ref to ${target}). Load it first: \`await ${v}.${site.property}.load()\`, ` +
-      `or with the query that fetches the ${owner}: \`load: { ${site.property}: 'joined' }\`.`,
+    `${owner}.${property} is not loaded (a Ref to ${target}). Load it first: \`await ${v}.${property}.load()\`, ` +
+      `or with the query that fetches the ${owner}: \`load: { ${property}: 'joined' }\`.`,
   );
 }
 

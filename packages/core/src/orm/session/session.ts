@@ -16,7 +16,7 @@ import { EngineConnection, type SessionConnection, TransactionConnection } from 
 import { type AutoflushOption, type PrimaryKeyInput, ReadOnlySessionError, SessionClosedError, SessionFailedError, type SessionOptions } from './session-options';
 import { UnitOfWork } from '../unit-of-work/unit-of-work';
 import { SessionTransactions } from '../unit-of-work/session-transactions';
-import { cascadeReach, keysWhere, refreshReached } from '../unit-of-work/cascade';
+import { cascadeReach, dropFromCollections, keysWhere, refreshReached } from '../unit-of-work/cascade';
 
 let exemplarMade = false;
 const FIND_OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'load', 'batchSize', 'autoflush']);
@@ -180,7 +180,10 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
 
   /**
    * Reload an instance's row, overwriting its values; `NotFoundError` when the row is gone.
-   * Relationships cascading `refresh` (`cascade: ['all']`) reload the objects they hold too.
+   * Relationships cascading `refresh` (`cascade: ['all']`) reload the objects they hold too;
+   * one of them whose row is gone (deleted by another connection) is treated as deleted: it
+   * leaves the session, detached, and the loaded collections that held it (as SQLAlchemy
+   * does with a vanished row), rather than staying expired with nothing to reload it from.
    */
   async refresh<E extends object>(instance: E): Promise<E> {
     const state = this.stateIn(instance, 'refresh');
@@ -192,8 +195,17 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
     }
     // Its unflushed changes are overwritten: nothing of it is left to write.
     this.unitOfWork.discardWrites(instance, state);
-    await refreshReached(this.unitOfWork, reached, (meta, keys) => this.query(meta.class, { autoflush: false }).where(keysWhere(meta, keys)).all());
+    const vanished = await refreshReached(this.unitOfWork, reached, (meta, keys) => this.query(meta.class, { autoflush: false }).where(keysWhere(meta, keys)).all());
+    for (const o of vanished) this.dropVanished(o, stateOf(o)!);
     return instance;
+  }
+
+  /** An object whose row is gone leaves the session and the loaded collections of its parents. */
+  private dropVanished(instance: object, state: InstanceState): void {
+    dropFromCollections(instance, state);
+    this.identityMap.remove(instance, state);
+    this.unitOfWork.forget(instance);
+    detach(state);
   }
 
   /**

@@ -219,6 +219,9 @@ export async function upsert(meta: EntityMetadata, dialect: SqlDialect, tx: Tran
   const updateNames = options?.update ?? given.filter((c) => !c.primary && !conflict.includes(c) && c.name !== inheritance?.discriminatorColumn.name).map((c) => c.name);
   for (const n of updateNames) columnProperty(meta, n, 'upsert()');
   const filled = values.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]])));
+  const own = classValues(meta);
+  // Every chunk is checked before the first is written: a refused call leaves nothing behind.
+  if (own !== undefined) await refuseOtherClassRows(meta, dialect, tx, filled, uniqueKeys(meta, conflict, columns), own);
   const per = Math.max(1, Math.floor(dialect.adapter.maxParameters / Math.max(1, columns.length)));
   let count = 0;
   for (let i = 0; i < filled.length; i += per) {
@@ -229,4 +232,71 @@ export async function upsert(meta: EntityMetadata, dialect: SqlDialect, tx: Tran
     count += (await tx.run(stmt)).rowCount;
   }
   return count;
+}
+
+/**
+ * The unique keys an upserted row may collide on: the conflict target, and every other unique
+ * key the rows write (MySQL's ON DUPLICATE KEY UPDATE fires on any of them, not just the target).
+ */
+function uniqueKeys(meta: EntityMetadata, conflict: readonly ColumnProperty[], written: readonly ColumnProperty[]): ColumnProperty[][] {
+  const keys: ColumnProperty[][] = [[...conflict]];
+  const add = (key: ColumnProperty[]): void => {
+    if (key.length === 0 || !key.every((c) => written.includes(c))) return;
+    if (!keys.some((k) => k.length === key.length && k.every((c) => key.includes(c)))) keys.push(key);
+  };
+  add([...meta.primaryKey]);
+  const groups = new Map<string, ColumnProperty[]>();
+  for (const c of meta.columns) {
+    if (c.unique === true) add([c]);
+    else if (typeof c.unique === 'string') groups.set(c.unique, [...(groups.get(c.unique) ?? []), c]);
+  }
+  for (const group of groups.values()) add(group);
+  return keys;
+}
+
+/**
+ * A single-table subclass's upsert must not touch a row of another class: the conflict would
+ * update it as if it were one of this class's. One SELECT per chunk finds the rows that share
+ * a unique key with the given ones and have a discriminator outside the class; any found
+ * refuses the whole call before anything is written.
+ */
+async function refuseOtherClassRows(meta: EntityMetadata, dialect: SqlDialect, tx: Transaction, rows: readonly Row[], keys: readonly ColumnProperty[][], own: readonly string[]): Promise<void> {
+  const table = meta.table;
+  const root = meta.inheritance!.root;
+  const discriminator = meta.inheritance!.discriminatorColumn;
+  const shown = [...new Set([...meta.primaryKey, ...keys[0]!])];
+  const width = keys.reduce((n, k) => n + k.length, 0);
+  const per = Math.max(1, Math.floor((dialect.adapter.maxParameters - own.length) / Math.max(1, width)));
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < rows.length && found.length === 0; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const matches = keys.flatMap((key) => {
+      // NULL never equals NULL: a row with a NULL in a unique key cannot conflict on it.
+      const complete = chunk.filter((row) => key.every((c) => row[c.name] !== null && row[c.name] !== undefined));
+      if (complete.length === 0) return [];
+      if (key.length === 1) return [table.$column(key[0]!.name).in(complete.map((row) => row[key[0]!.name]))];
+      return complete.map((row) => and(...key.map((c) => table.$column(c.name).eq(row[c.name]))));
+    });
+    if (matches.length === 0) continue;
+    const selection = Object.fromEntries([...shown, discriminator].map((c, k) => [`c${k}`, table.$column(c.name)]));
+    const stmt = select(selection).from(table).where(and(or(...matches), table.$column(discriminator.name).notIn(own))).limit(5);
+    found.push(...((await tx.execute(stmt)) as Record<string, unknown>[]));
+  }
+  if (found.length === 0) return;
+  const described = found.map((row) => {
+    const key = shown.map((c, k) => `${c.name} = ${show(row[`c${k}`])}`).join(', ');
+    const value = row[`c${shown.length}`];
+    const cls = root.inheritance!.byValue.get(value as string)?.name ?? root.name;
+    return `${key} is a ${cls} row (${discriminator.name} ${show(value)})`;
+  });
+  throw new InvalidArgumentError(
+    `upsert(): ${meta.name} rows conflict with rows of another class: ${described.join('; ')}${found.length === 5 ? '; …' : ''}. ` +
+      `A ${meta.name} upsert never changes another class's row; upsert those rows through their own class or ${root.name}, or give them other keys. Nothing was written.`,
+  );
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
 }

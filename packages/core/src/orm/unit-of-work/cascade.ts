@@ -169,10 +169,12 @@ export type KeyedReader = (meta: EntityMetadata, keys: readonly unknown[]) => Pr
  * The `refresh` cascade: the objects a refreshed one reached (`cascadeReach`, taken before its
  * reload resets its collections) are expired (their unflushed changes dropped) and read back,
  * one statement per class (and chunk of keys), so each is overwritten from its row. Pending
- * objects are left alone: there is no row to read.
+ * objects are left alone: there is no row to read. Returns the objects whose row was not found
+ * (deleted meanwhile by another connection): still expired, they are the caller's to remove.
  */
-export async function refreshReached(uow: UnitOfWork, reached: readonly object[], read: KeyedReader): Promise<void> {
+export async function refreshReached(uow: UnitOfWork, reached: readonly object[], read: KeyedReader): Promise<object[]> {
   const byClass = new Map<EntityMetadata, unknown[]>();
+  const expired: [object, InstanceState][] = [];
   for (const target of reached) {
     const state = uow.stateIn(target)!;
     if (state.status !== 'persistent') continue;
@@ -180,6 +182,7 @@ export async function refreshReached(uow: UnitOfWork, reached: readonly object[]
     if (key === undefined) continue;
     state.expired = true;
     uow.discardWrites(target, state);
+    expired.push([target, state]);
     let keys = byClass.get(state.meta);
     if (keys === undefined) byClass.set(state.meta, (keys = []));
     keys.push(key);
@@ -187,9 +190,34 @@ export async function refreshReached(uow: UnitOfWork, reached: readonly object[]
   for (const [meta, keys] of byClass) {
     for (let i = 0; i < keys.length; i += REFRESH_CHUNK) await read(meta, keys.slice(i, i + REFRESH_CHUNK));
   }
+  // A row read back clears its object's expired flag (the hydrator reloads it): the rest had no row.
+  return expired.filter(([, state]) => state.expired).map(([target]) => target);
 }
 
 const REFRESH_CHUNK = 500;
+
+/**
+ * An object whose row vanished leaves the loaded collections that hold it: its parents'
+ * one-to-many collections and the other side of its loaded many-to-many ones. Not journaled
+ * as a flush's changes are: a rollback cannot bring the row back, so neither does it the item.
+ */
+export function dropFromCollections(instance: object, state: InstanceState): void {
+  for (const r of state.meta.relations) {
+    const inverse = r.inverse;
+    if (inverse === undefined) continue;
+    if (r.joinColumns.length > 0 && inverse.relation === 'oneToMany') {
+      const value = toOneAccess(state.meta, r).stored(instance);
+      if (value instanceof Ref && value.value !== undefined) dropLoaded((value.value as Row)[inverse.name], instance);
+    } else if (r.relation === 'manyToMany') {
+      const value = (instance as Row)[r.name];
+      if (value instanceof Collection && value.isLoaded) for (const other of value.items!) dropLoaded((other as Row)[inverse.name], instance);
+    }
+  }
+}
+
+function dropLoaded(collection: unknown, item: object): void {
+  if (collection instanceof Collection && collection.isLoaded) collection.dropItem(item);
+}
 
 /** A filter matching the rows of these primary-key values (`keyOfInstance` values). */
 export function keysWhere(meta: EntityMetadata, keys: readonly unknown[]): Where<object> {

@@ -4,6 +4,7 @@ import type { EntityMetadata, RelationProperty } from '../metadata/entity-metada
 import type { AssociationChange, ChangeSet, DeleteChange, FlushStep, InsertChange, PostUpdateChange, UpdateChange } from './change-set';
 import { breakCycles, componentsInDependencyOrder, type Edge, type RowParent, rowLevels } from './dependency-graph';
 import { foreignKeyRelations, relatedInstance, rootOf, snapshotTarget } from './row-links';
+import { deletesFirst } from './unique-links';
 
 /**
  * The commit order: a change set as ordered flush steps. Pure (no database, no session).
@@ -16,7 +17,9 @@ import { foreignKeyRelations, relatedInstance, rootOf, snapshotTarget } from './
  *   4. many-to-many rows: unlinks, then links (both sides exist, none is deleted yet);
  *   5. foreign keys of a cycle among deleted rows set to NULL;
  *   6. deletes, children before parents, from the foreign keys the rows hold in the database
- *      (their snapshots); a self-referencing entity's deepest rows first.
+ *      (their snapshots); a self-referencing entity's deepest rows first. Except the deleted
+ *      rows whose one-to-one key (not nullable) a new or updated row takes, with their deleted
+ *      children: they go before step 1, ordered the same way (see unique-links.ts).
  *
  * A cycle with no nullable foreign key to break it raises MappingError naming the relationships.
  */
@@ -24,8 +27,14 @@ export function commitOrder(changes: ChangeSet): FlushStep[] {
   const postUpdates: PostUpdateChange[] = [];
   const inserts = insertSteps(changes.inserts, postUpdates);
   const nullify: PostUpdateChange[] = [];
-  const deletes = deleteSteps(changes.deletes, nullify);
+  // Deleted rows holding a one-to-one key (not nullable) that a new or updated row takes: deleted first, see unique-links.ts.
+  const first = deletesFirst(changes);
+  const deletes = deleteSteps(first.size === 0 ? changes.deletes : changes.deletes.filter((c) => !first.has(c)), nullify);
+  const nullifyFirst: PostUpdateChange[] = [];
+  const early = first.size === 0 ? [] : deleteSteps([...first], nullifyFirst);
   return [
+    ...postUpdateSteps(nullifyFirst),
+    ...early,
     ...inserts,
     ...postUpdateSteps(postUpdates),
     ...updateSteps(changes.updates),

@@ -110,8 +110,7 @@ function normalize(owner: object, relation: RelationProperty, value: unknown, tr
       throw new InvalidArgumentError(`${owner.constructor.name}.${relation.name} is a relationship to ${target.name}; got a Ref to ${value.entity.name}.`);
     }
     let ref = value as Ref<object, unknown>;
-    const site = ref.site;
-    if (site !== undefined && (site.owner !== owner || site.property !== relation.name)) {
+    if (ref.owner !== undefined && (ref.owner !== owner || ref.property !== relation.name)) {
       // A Ref belongs to one relationship: assigning another object's makes a copy.
       ref = new Ref<object, unknown>(ref.entity, ref.key, ref.value);
     }
@@ -293,7 +292,7 @@ function relationOf(collection: Collection<object>): RelationProperty | undefine
  * added, a result object would be garbage per item.
  */
 function relationIn(meta: EntityMetadata, collection: Collection<object>): RelationProperty | undefined {
-  let name = collection.site?.property;
+  let name = collection.property;
   if (name === undefined) {
     name = propertyHolding(meta, collection);
     if (name === undefined) return undefined;

@@ -390,7 +390,8 @@ export class UnitOfWork implements ChangeTracker {
     let unrelease: (() => void) | undefined;
     let outcome;
     try {
-      if (this.oneToOneWrites !== 0) {
+      // Deletes too: a deleted row's key may be taken by a new row, which records no write (see unique-links.ts).
+      if (this.oneToOneWrites !== 0 || this.deleted.size !== 0) {
         unrelease = await releaseUniqueLinks(this, () => this.host.transactionForFlush()).catch((error: unknown) => Promise.reject(new WriteFailure(error)));
       }
       const changes = computeChangeSet(this);

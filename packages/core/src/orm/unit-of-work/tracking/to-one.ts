@@ -22,12 +22,21 @@ const accesses = new WeakMap<EntityMetadata, Map<RelationProperty, ToOneAccess>>
 
 /** The access to an owning to-one relationship of `meta`'s instances. */
 export function toOneAccess(meta: EntityMetadata, relation: RelationProperty): ToOneAccess {
+  // Called per object as relationships are assigned (50k posts given their author): the last one found is kept at hand.
+  if (relation === lastRelation && meta === lastMeta) return lastAccess!;
   let byRelation = accesses.get(meta);
   if (byRelation === undefined) accesses.set(meta, (byRelation = new Map()));
   let access = byRelation.get(relation);
   if (access === undefined) byRelation.set(relation, (access = makeAccess(meta, relation)));
+  lastMeta = meta;
+  lastRelation = relation;
+  lastAccess = access;
   return access;
 }
+
+let lastMeta: EntityMetadata | undefined;
+let lastRelation: RelationProperty | undefined;
+let lastAccess: ToOneAccess | undefined;
 
 function makeAccess(meta: EntityMetadata, relation: RelationProperty): ToOneAccess {
   const storage = storageOf(meta);
