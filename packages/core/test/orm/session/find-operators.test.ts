@@ -1,8 +1,7 @@
 import { InvalidArgumentError, NotFoundError, or, table } from '@athanor/core';
-import type { Engine, Where } from '@athanor/core';
-import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
-import { seed, User } from './model';
+import type { Where } from '@athanor/core';
+import { describeEachDialect, useTestEngine } from '@athanor/testing';
+import { ids, idsWhere, seed, User } from './model';
 
 /**
  * `find` conditions on columns: every operator, combinators, Core expressions, ordering,
@@ -11,29 +10,16 @@ import { seed, User } from './model';
  *   4 dee 44 active DEE@example.com · 5 eve 19 inactive –
  */
 
-const ids = (objects: readonly { id: number }[]): number[] => objects.map((o) => o.id);
-
 describeEachDialect('find: column conditions', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-  const found = async (where: Where<User>): Promise<number[]> => {
-    await using s = engine.session();
-    return ids(await s.find(User, { where, orderBy: { id: 'asc' } }));
-  };
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await seed(engine);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(() => recorder.clear());
+  const db = useTestEngine(ctx, { setUp: seed });
+  const found = (where: Where<User>): Promise<number[]> => idsWhere(db.engine, User, where);
 
   test('a value means equality; null means IS NULL', async () => {
     expect(await found({ username: 'bob' })).toEqual([2]);
     expect(await found({ age: null })).toEqual([3]);
     expect(await found({ active: false })).toEqual([3, 5]);
     expect(await found({ active: true, email: null })).toEqual([2]);
-    expect(recorder.sql.at(-1)).toMatch(/IS NULL/);
+    expect(db.recorder.sql.at(-1)).toMatch(/IS NULL/);
   });
 
   test('eq and ne, with null', async () => {
@@ -95,7 +81,7 @@ describeEachDialect('find: column conditions', (ctx) => {
   });
 
   test('ordering by properties in key order, and by Core order items', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const byAge = await s.find(User, { where: { age: { isNull: false } }, orderBy: { age: 'desc' } });
     expect(ids(byAge)).toEqual([4, 1, 2, 5]);
     const mixed = await s.find(User, { orderBy: { active: 'asc', username: 'desc' } });
@@ -105,7 +91,7 @@ describeEachDialect('find: column conditions', (ctx) => {
   });
 
   test('limit and offset', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     expect(ids(await s.find(User, { orderBy: { id: 'asc' }, limit: 2 }))).toEqual([1, 2]);
     expect(ids(await s.find(User, { orderBy: { id: 'asc' }, limit: 2, offset: 1 }))).toEqual([2, 3]);
     expect(ids(await s.find(User, { orderBy: { id: 'asc' }, offset: 3 }))).toEqual([4, 5]);
@@ -113,10 +99,10 @@ describeEachDialect('find: column conditions', (ctx) => {
   });
 
   test('findOne, findOneOrFail, count, exists', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     expect((await s.findOne(User, { where: { age: { gt: 30 } }, orderBy: { age: 'asc' } }))!.id).toBe(1);
     expect(await s.findOne(User, { where: { username: 'zed' } })).toBeNull();
-    expect(recorder.sql.at(-1)).toMatch(/LIMIT/i);
+    expect(db.recorder.sql.at(-1)).toMatch(/LIMIT/i);
     expect((await s.findOneOrFail(User, { where: { username: 'dee' } })).id).toBe(4);
     expect(await s.count(User)).toBe(5);
     expect(await s.count(User, { active: true })).toBe(3);
@@ -126,7 +112,7 @@ describeEachDialect('find: column conditions', (ctx) => {
   });
 
   test('findOneOrFail raises NotFoundError naming the entity and the filter', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const failure = s.findOneOrFail(User, { where: { username: 'zed', age: { gt: 18 } } });
     await expect(failure).rejects.toThrow(NotFoundError);
     await expect(s.findOneOrFail(User, { where: { username: 'zed', age: { gt: 18 } } })).rejects.toMatchObject({
@@ -137,7 +123,7 @@ describeEachDialect('find: column conditions', (ctx) => {
   });
 
   test('undefined anywhere in a filter is an error naming the property, and no statement runs', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const cases: [Where<User>, string][] = [
       [{ age: undefined }, 'User.age is undefined in a filter'],
       [{ age: { gt: undefined } }, 'User.age.gt is undefined in a filter'],
@@ -154,11 +140,11 @@ describeEachDialect('find: column conditions', (ctx) => {
     expect(() => s.query(User).where(undefined as unknown as Where<User>)).toThrow(/undefined condition would match every row/);
     await expect(s.find(User, { where: undefined })).rejects.toThrow('find(User): where is undefined; an undefined condition would match every row.');
     await expect(s.find(User, { orderBy: { age: undefined } })).rejects.toThrow('orderBy User.age is undefined');
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 
   test('unknown properties and operators are refused at run time too (for JavaScript callers)', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     await expect(s.find(User, { where: { usrname: 'x' } as Where<User> })).rejects.toThrow(
       'User has no property "usrname" to filter on; its properties are id, username, age, active, email, posts, mentor, mentees, profile.',
     );
@@ -166,6 +152,6 @@ describeEachDialect('find: column conditions', (ctx) => {
     await expect(s.find(User, { where: { age: [1, 2] } as unknown as Where<User> })).rejects.toThrow(/for a list of values write \{ in: \[\.\.\.\] \}/);
     await expect(s.find(User, { where: { age: { between: [1] } } as unknown as Where<User> })).rejects.toThrow(/takes \[low, high\]/);
     await expect(s.find(User, { wher: {} } as never)).rejects.toThrow(/unknown option "wher"/);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AfterLoad, Collection, Column, Entity, insert, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryKey, Registry, table } from '@athanor/core';
-import type { AnyTable, Engine, Ref } from '@athanor/core';
+import type { AnyTable, Engine, EntityClass, OrderSpec, Ref, Where } from '@athanor/core';
 
 /**
  * The entities the session tests read: users and their posts (to-one and to-many), tags
@@ -138,4 +138,14 @@ export async function seed(engine: Engine): Promise<void> {
       { id: 3, kind: 'puppy', name: 'Bit', goodBoy: false, lives: null },
     ] as never),
   );
+}
+
+/** The ids of objects, in their order. */
+export const ids = (objects: readonly { id: number }[]): number[] => objects.map((o) => o.id);
+
+/** The ids of the `cls` rows `where` finds, in key order, through a session of their own. */
+export async function idsWhere<T extends { id: number }>(engine: Engine, cls: EntityClass<T>, where: Where<T>): Promise<number[]> {
+  await using s = engine.session();
+  // OrderSpec<T> cannot see `id` through the type parameter.
+  return ids(await s.find(cls, { where, orderBy: { id: 'asc' } as unknown as OrderSpec<T> }));
 }

@@ -1,62 +1,53 @@
 import { NotFoundError, SessionClosedError, stateOf, table, update } from '@athanor/core';
-import type { Engine, Session } from '@athanor/core';
-import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
+import type { Session } from '@athanor/core';
+import { describeEachDialect, useTestEngine } from '@athanor/testing';
 import { collectGarbage } from './gc';
 import { Animal, Cat, Dog, Membership, Post, seed, User } from './model';
 
 /** One object per row per session, key reads from the identity map, refresh/expire/expunge/close. */
 
 describeEachDialect('session identity', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await seed(engine);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(() => recorder.clear());
+  const db = useTestEngine(ctx, { setUp: seed });
 
   test('get() twice gives the same object; the second issues no statement', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const first = await s.get(User, 1);
-    expect(recorder.count).toBe(1);
-    expect(recorder.statements[0]!.params).toEqual([1]);
-    expect(recorder.sql[0]).toMatch(/^SELECT .* FROM .*users.* WHERE .*id.* = /);
-    recorder.clear();
+    expect(db.recorder.count).toBe(1);
+    expect(db.recorder.statements[0]!.params).toEqual([1]);
+    expect(db.recorder.sql[0]).toMatch(/^SELECT .* FROM .*users.* WHERE .*id.* = /);
+    db.recorder.clear();
     const second = await s.get(User, 1);
     expect(second).toBe(first);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
   });
 
   test('the key read reuses one SQL text for every key (compiled once per entity)', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     await s.get(User, 2);
     await s.get(User, 3);
     await s.get(User, 4);
-    expect(new Set(recorder.sql).size).toBe(1);
-    expect(recorder.statements.map((st) => st.params)).toEqual([[2], [3], [4]]);
+    expect(new Set(db.recorder.sql).size).toBe(1);
+    expect(db.recorder.statements.map((st) => st.params)).toEqual([[2], [3], [4]]);
   });
 
   test('get() of a missing key is null, and asks again next time', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     expect(await s.get(User, 999)).toBeNull();
     expect(await s.get(User, 999)).toBeNull();
-    expect(recorder.count).toBe(2);
+    expect(db.recorder.count).toBe(2);
   });
 
   test('objects loaded by queries are merged: the same object from find, findOne and get', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const users = await s.find(User, { orderBy: { id: 'asc' } });
     const ann = await s.findOne(User, { where: { username: 'ann' } });
     expect(ann).toBe(users[0]);
     const again = await s.find(User, { where: { id: { in: [1, 2] } }, orderBy: { id: 'asc' } });
     expect(again[0]).toBe(users[0]);
     expect(again[1]).toBe(users[1]);
-    recorder.clear();
+    db.recorder.clear();
     expect(await s.get(User, 2)).toBe(users[1]);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     // through a relationship filter too
     const [author] = await s.find(User, { where: { posts: { id: 15 } } });
     expect(author).toBe(users[3]);
@@ -64,7 +55,7 @@ describeEachDialect('session identity', (ctx) => {
 
   test('a query does not overwrite the current values of an object the session holds', async () => {
     // autoflush off: the query must not write the change first.
-    await using s = engine.session({ autoflush: false });
+    await using s = db.engine.session({ autoflush: false });
     const ann = (await s.get(User, 1))!;
     ann.age = 99;
     const [again] = await s.find(User, { where: { id: 1 } });
@@ -74,13 +65,13 @@ describeEachDialect('session identity', (ctx) => {
   });
 
   test('composite keys: get by an object of key properties, from the map the second time', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const m = await s.get(Membership, { orgId: 1, member: 'ann' });
     expect(m).toMatchObject({ orgId: 1, member: 'ann', role: 'owner' });
-    expect(recorder.statements[0]!.params).toEqual([1, 'ann']);
-    recorder.clear();
+    expect(db.recorder.statements[0]!.params).toEqual([1, 'ann']);
+    db.recorder.clear();
     expect(await s.get(Membership, { member: 'ann', orgId: 1 })).toBe(m);
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     const all = await s.find(Membership, { orderBy: { orgId: 'asc', member: 'asc' } });
     expect(all).toHaveLength(3);
     expect(all[0]).toBe(m);
@@ -88,31 +79,31 @@ describeEachDialect('session identity', (ctx) => {
   });
 
   test('single-table inheritance: get() through the root or a subclass shares one identity', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const tom = await s.get(Animal, 2);
     expect(tom).toBeInstanceOf(Cat);
-    recorder.clear();
+    db.recorder.clear();
     expect(await s.get(Cat, 2)).toBe(tom);
     expect(await s.get(Dog, 2)).toBeNull();
-    expect(recorder.count).toBe(0);
+    expect(db.recorder.count).toBe(0);
     expect(await s.get(Dog, 3)).toBeInstanceOf(Dog);
     expect(await s.get(Cat, 1)).toBeNull();
   });
 
   test('expire(): the next get() reloads and overwrites', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const bob = (await s.get(User, 2))!;
     bob.age = 1;
     s.expire(bob);
-    recorder.clear();
+    db.recorder.clear();
     expect(await s.get(User, 2)).toBe(bob);
-    expect(recorder.count).toBe(1);
+    expect(db.recorder.count).toBe(1);
     expect(bob.age).toBe(25);
     expect(stateOf(bob)!.expired).toBe(false);
   });
 
   test('expire(): a query that loads the row overwrites too', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const bob = (await s.get(User, 2))!;
     bob.username = 'renamed';
     s.expire(bob);
@@ -122,11 +113,11 @@ describeEachDialect('session identity', (ctx) => {
   });
 
   test('refresh(): reloads from the database, overwriting', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const post = (await s.get(Post, 14))!;
     post.title = 'edited in memory';
     const p = table(Post);
-    await engine.execute(update(p).set({ views: 70, reviewerId: 1 }).where(p.id.eq(14)));
+    await db.engine.execute(update(p).set({ views: 70, reviewerId: 1 }).where(p.id.eq(14)));
     try {
       await s.refresh(post);
       expect(post.title).toBe('Bob again');
@@ -134,25 +125,25 @@ describeEachDialect('session identity', (ctx) => {
       expect(post.reviewer!.id).toBe(1);
       expect(stateOf(post)!.snapshot).toContain(70);
     } finally {
-      await engine.execute(update(p).set({ views: 7, reviewerId: null }).where(p.id.eq(14)));
+      await db.engine.execute(update(p).set({ views: 7, reviewerId: null }).where(p.id.eq(14)));
     }
   });
 
   test('refresh() of an object whose row is gone is NotFoundError', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const u = table(User);
     const ghost = (await s.get(User, 5))!;
-    await engine.execute(update(u).set({ id: 50 }).where(u.id.eq(5)));
+    await db.engine.execute(update(u).set({ id: 50 }).where(u.id.eq(5)));
     try {
       await expect(s.refresh(ghost)).rejects.toThrow(NotFoundError);
       await expect(s.refresh(ghost)).rejects.toThrow('refresh(User#5): the User row no longer exists.');
     } finally {
-      await engine.execute(update(u).set({ id: 5 }).where(u.id.eq(50)));
+      await db.engine.execute(update(u).set({ id: 5 }).where(u.id.eq(50)));
     }
   });
 
   test('expunge() and contains()', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const ann = (await s.get(User, 1))!;
     expect(s.contains(ann)).toBe(true);
     expect(s.contains({ ...ann })).toBe(false);
@@ -164,12 +155,12 @@ describeEachDialect('session identity', (ctx) => {
     expect(fresh).not.toBe(ann);
     expect(() => s.expunge(ann)).toThrow(/not in this session/);
     expect(() => s.expire({})).toThrow(/a Object this session does not know/);
-    await using other = engine.session();
+    await using other = db.engine.session();
     expect(other.contains(fresh!)).toBe(false);
   });
 
   test('close() detaches everything; the session refuses further use', async () => {
-    const s = engine.session();
+    const s = db.engine.session();
     const ann = (await s.get(User, 1))!;
     await s.close();
     expect(s.contains(ann)).toBe(false);
@@ -184,7 +175,7 @@ describeEachDialect('session identity', (ctx) => {
     let kept: User;
     let session: { isClosed: boolean };
     {
-      await using s = engine.session();
+      await using s = db.engine.session();
       session = s;
       kept = (await s.get(User, 1))!;
     }
@@ -193,7 +184,7 @@ describeEachDialect('session identity', (ctx) => {
   });
 
   test('a closed session and its objects are collectable (nothing keeps sessions alive)', async () => {
-    let s: Session | undefined = engine.session();
+    let s: Session | undefined = db.engine.session();
     let users: User[] | undefined = await s.find(User);
     const sessionRef = new WeakRef(s);
     const userRef = new WeakRef(users[0]!);
@@ -206,8 +197,8 @@ describeEachDialect('session identity', (ctx) => {
   });
 
   test('sessions do not share objects', async () => {
-    await using a = engine.session();
-    await using b = engine.session();
+    await using a = db.engine.session();
+    await using b = db.engine.session();
     const fromA = await a.get(User, 1);
     const fromB = await b.get(User, 1);
     expect(fromA).not.toBe(fromB);

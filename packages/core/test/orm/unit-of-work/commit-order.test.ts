@@ -18,18 +18,21 @@ function show(steps: readonly FlushStep[], name: (o: object) => string): string[
   });
 }
 
-const label = (o: object): string => (o as { name?: string; username?: string; title?: string; body?: string }).name ?? (o as { username?: string }).username ?? (o as { title?: string }).title ?? (o as { body?: string }).body ?? '?';
+const label = (o: object): string => {
+  const { name, title, body } = o as { name?: string; title?: string; body?: string };
+  return name ?? title ?? body ?? '?';
+};
 
 describe('commit order: inserts', () => {
   test('parents before children, whatever order they were added in', () => {
-    const ann = make(User, { username: 'ann' });
+    const ann = make(User, { name: 'ann' });
     const p1 = make(Post, { title: 'p1', author: to(ann) });
     const p2 = make(Post, { title: 'p2', author: to(ann) });
     expect(show(commitOrder(changeSet({ inserts: inserted(p1, p2, ann) })), label)).toEqual(['insert User [ann]', 'insert Post [p1, p2]']);
   });
 
   test('a deep chain: users, then posts, then comments', () => {
-    const ann = make(User, { username: 'ann' });
+    const ann = make(User, { name: 'ann' });
     const p = make(Post, { title: 'p', author: to(ann) });
     const c1 = make(Comment, { body: 'c1', post: to(p) });
     const c2 = make(Comment, { body: 'c2', post: to(p) });
@@ -38,7 +41,7 @@ describe('commit order: inserts', () => {
   });
 
   test('a child of a row already in the database depends on nothing in the flush', () => {
-    const bob = loaded(User, { id: 7, username: 'bob', age: null, version: 1 });
+    const bob = loaded(User, { id: 7, name: 'bob', age: null, version: 1 });
     const p = make(Post, { title: 'p', author: to(bob) });
     const c = make(Comment, { body: 'c', post: to(p) });
     expect(show(commitOrder(changeSet({ inserts: inserted(c, p) })), label)).toEqual(['insert Post [p]', 'insert Comment [c]']);
@@ -114,11 +117,11 @@ describe('commit order: inserts', () => {
 
 describe('commit order: deletes, updates, many-to-many', () => {
   test('deletes go children first, from the foreign keys the rows hold in the database', () => {
-    const ann = loaded(User, { id: 1, username: 'ann', version: 1 });
+    const ann = loaded(User, { id: 1, name: 'ann', version: 1 });
     const p = loaded(Post, { id: 10, title: 'p', authorId: 1 });
     const c = loaded(Comment, { id: 100, body: 'c', postId: 10 });
     // In memory the post points elsewhere; the database row still points at ann.
-    p.author = to(loaded(User, { id: 2, username: 'bob', version: 1 }));
+    p.author = to(loaded(User, { id: 2, name: 'bob', version: 1 }));
     expect(show(commitOrder(changeSet({ deletes: deleted(ann, p, c) })), label)).toEqual(['delete Comment [c]', 'delete Post [p]', 'delete User [ann]']);
   });
 
@@ -145,7 +148,7 @@ describe('commit order: deletes, updates, many-to-many', () => {
   });
 
   test('a whole flush: inserts, post-updates, updates, many-to-many (unlinks first), cleared keys, deletes', () => {
-    const ann = loaded(User, { id: 1, username: 'ann', version: 1 });
+    const ann = loaded(User, { id: 1, name: 'ann', version: 1 });
     ann.age = 30;
     const news = loaded(Tag, { id: 1, name: 'news' });
     const old = loaded(Post, { id: 9, title: 'old', authorId: 1 });
@@ -180,10 +183,10 @@ describe('commit order: deletes, updates, many-to-many', () => {
   });
 
   test('updates are grouped per entity in the order they came', () => {
-    const ann = loaded(User, { id: 1, username: 'ann', version: 1 });
-    const bob = loaded(User, { id: 2, username: 'bob', version: 1 });
+    const ann = loaded(User, { id: 1, name: 'ann', version: 1 });
+    const bob = loaded(User, { id: 2, name: 'bob', version: 1 });
     const p = loaded(Post, { id: 9, title: 'p', authorId: 1 });
-    const steps = commitOrder(changeSet({ updates: [updated(ann, 'age'), updated(p, 'title'), updated(bob, 'username')] }));
+    const steps = commitOrder(changeSet({ updates: [updated(ann, 'age'), updated(p, 'title'), updated(bob, 'name')] }));
     expect(show(steps, label)).toEqual(['update User [ann, bob]', 'update Post [p]']);
   });
 

@@ -1,9 +1,9 @@
 import { asc, deleteFrom, select, StaleDataError, table, update } from '@athanor/core';
-import type { AnyTable, Engine } from '@athanor/core';
+import type { AnyTable } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
 import { type WritePlan, withPlan } from '../../../src/orm/unit-of-work/persister/write-plan';
-import { changeSet, createCyclicSchema, flush, inserted, make, updated } from './helpers';
-import { Animal, Cat, Department, Dog, registry, Sample } from './model';
+import { changeSet, flush, inserted, make, updated } from './helpers';
+import { Animal, Cat, Dog, Sample, useModel } from './model';
 
 /** Values of every column type through each dialect's insert and update paths, read back equal. */
 
@@ -28,19 +28,14 @@ function sample(i: number): Sample {
 
 function plain(s: Sample): Record<string, unknown> {
   const { id, flag, data, at, day, clock, big, price, bytes, ratio, note, color, ref } = s;
-  return { id, flag, data, at: at.toISOString(), day, clock: clock.slice(0, 8), big, price, bytes: Buffer.from(bytes).toString('hex'), ratio, note, color, ref };
+  return { id, flag, data, at: at!.toISOString(), day, clock: clock!.slice(0, 8), big, price, bytes: Buffer.from(bytes!).toString('hex'), ratio, note, color, ref };
 }
 
 describeEachDialect('flush: column types', (ctx) => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await createCyclicSchema(engine, registry.entities.map((m) => m.class), Department, 'headId');
-  });
+  const db = useModel(ctx);
 
   async function stored(): Promise<Record<string, unknown>[]> {
-    const rows = await engine.execute(select(table(Sample)).from(table(Sample)).orderBy(asc(table(Sample).id)));
+    const rows = await db.engine.execute(select(table(Sample)).from(table(Sample)).orderBy(asc(table(Sample).id)));
     return rows.map((r) => plain(r as unknown as Sample));
   }
 
@@ -52,23 +47,22 @@ describeEachDialect('flush: column types', (ctx) => {
   };
 
   test.each(strategies[ctx.name]!.map((p) => [JSON.stringify(p), p] as const))('inserted and updated values read back as written (plan %s)', async (_name, patch) => {
-    const plan = withPlan(engine.dialect.adapter, patch);
-    await engine.execute(deleteFrom(table(Sample)));
+    const plan = withPlan(db.engine.dialect.adapter, patch);
     const samples = [0, 1, 2, 3, 4].map(sample);
-    await flush(engine, changeSet({ inserts: inserted(...samples) }), { plan });
+    await flush(db.engine, changeSet({ inserts: inserted(...samples) }), { plan });
     expect(await stored()).toEqual(samples.map(plain));
     samples.forEach((s, i) => {
       const next = sample(i + 5);
       Object.assign(s, { flag: next.flag, data: next.data, at: next.at, day: next.day, clock: next.clock, big: next.big, price: next.price, bytes: next.bytes, ratio: next.ratio, note: i === 0 ? null : next.note, color: next.color, ref: next.ref });
     });
     const columns = ['flag', 'data', 'at', 'day', 'clock', 'big', 'price', 'bytes', 'ratio', 'note', 'color', 'ref'];
-    await flush(engine, changeSet({ updates: samples.map((s) => updated(s, ...columns)) }), { plan });
+    await flush(db.engine, changeSet({ updates: samples.map((s) => updated(s, ...columns)) }), { plan });
     expect(await stored()).toEqual(samples.map(plain));
     // A row changed meanwhile: the strategy's stale check names it.
-    await engine.execute(update(table(Sample)).set({ note: 'other' }).where(table(Sample).id.eq(samples[2]!.id)));
-    await engine.execute(deleteFrom(table(Sample)).where(table(Sample).id.eq(samples[3]!.id)));
+    await db.engine.execute(update(table(Sample)).set({ note: 'other' }).where(table(Sample).id.eq(samples[2]!.id)));
+    await db.engine.execute(deleteFrom(table(Sample)).where(table(Sample).id.eq(samples[3]!.id)));
     samples.forEach((s) => (s.ratio = 1.5));
-    const error = await flush(engine, changeSet({ updates: samples.map((s) => updated(s, 'ratio')) }), { plan }).catch((e: unknown) => e);
+    const error = await flush(db.engine, changeSet({ updates: samples.map((s) => updated(s, 'ratio')) }), { plan }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StaleDataError);
     expect((error as Error).message).toContain(`UPDATE of Sample#${samples[3]!.id} matched no row`);
   });
@@ -77,8 +71,8 @@ describeEachDialect('flush: column types', (ctx) => {
     const rex = make(Dog, { name: 'rex', goodBoy: true });
     const tom = make(Cat, { name: 'tom', lives: 9 });
     const fido = make(Dog, { name: 'fido', goodBoy: null });
-    await flush(engine, changeSet({ inserts: inserted(rex, tom, fido) }));
-    const rows = await engine.execute(select(table(Animal) as AnyTable).from(table(Animal) as AnyTable));
+    await flush(db.engine, changeSet({ inserts: inserted(rex, tom, fido) }));
+    const rows = await db.engine.execute(select(table(Animal) as AnyTable).from(table(Animal) as AnyTable));
     const byName = new Map(rows.map((r) => [r.name as string, r]));
     expect(byName.get('rex')).toMatchObject({ id: rex.id, kind: 'dog', goodBoy: true, lives: null });
     expect(byName.get('tom')).toMatchObject({ id: tom.id, kind: 'cat', goodBoy: null, lives: 9 });

@@ -5,8 +5,6 @@ import { attachState } from '../../../src/orm/identity/instance-state';
 import { identityOf } from '../../../src/orm/identity/identity-key';
 import { flushChanges, type FlushOptions } from '../../../src/orm/unit-of-work/flush-executor';
 import type { FlushOutcome } from '../../../src/orm/unit-of-work/flush-result';
-import { type DialectContext, type TestEngine, useTestEngine } from '@athanor/testing';
-import { Department, registry } from './model';
 
 /**
  * What the session's write side will do, reduced to the minimum the flush tests need: states for
@@ -82,52 +80,4 @@ export function loaded<T extends object>(cls: EntityClass<T>, row: Record<string
   const state = new InstanceState(meta, key, snapshot, 'persistent');
   attachState(instance, state);
   return instance as T;
-}
-
-/**
- * createAll for a model whose tables form a foreign-key cycle, which createAll refuses: the
- * `cyclic` table is created without the foreign key of `cyclicKey`, which is added once the
- * other tables exist (SQLite accepts a reference to a table not created yet instead).
- */
-export async function createCyclicSchema(engine: Engine, classes: readonly EntityClass[], cyclic: EntityClass, cyclicKey: string): Promise<void> {
-  const core = await import('@athanor/core');
-  const meta = metadataOf(cyclic);
-  const t = meta.table;
-  const column = t.$column(cyclicKey);
-  const inProcess = !engine.dialect.adapter.supportsRowLocks;
-  const definitions = Object.fromEntries(t.$columns.map((c) => [c.key, c === column && !inProcess ? { ...c.config, references: undefined, index: undefined } : c.config]));
-  const bare = new core.TableBase(t.$name, t.$schema, undefined, definitions, undefined);
-  for (const s of core.createTable(bare)) await engine.execute(s);
-  const rest = core.tablesOf(classes.map((c) => metadataOf(c))).filter((x) => x !== t);
-  for (const s of new core.MetaData(rest).createStatements(engine.dialect)) await engine.execute(s);
-  if (inProcess) return;
-  const target = column.config.references!.target() as import('@athanor/core').AnyColumn;
-  await engine.execute(
-    core.sql`ALTER TABLE ${core.sql.identifier(t.$name)} ADD FOREIGN KEY (${core.sql.identifier(column.name)}) REFERENCES ${core.sql.identifier(target.table.$name)} (${core.sql.identifier(target.name)})`,
-  );
-}
-
-/** Rows of every table of the uow model gone, whatever points where (cycles and trees included). */
-export async function emptyModel(engine: Engine): Promise<void> {
-  const core = await import('@athanor/core');
-  const m = await import('./model');
-  const t = core.table;
-  await engine.execute(core.update(t(m.Department)).set({ headId: null }));
-  await engine.execute(core.update(t(m.Category)).set({ parentId: null }));
-  await engine.execute(core.update(t(m.Employee)).set({ managerId: null }));
-  const postTags = metadataOf(m.Post).relations.find((r) => r.name === 'tags')!.joinTable!.table;
-  for (const x of [t(m.Comment), postTags, t(m.Post), t(m.User), t(m.Tag), t(m.Category), t(m.Employee), t(m.Person), t(m.Department), t(m.Membership), t(m.Document)]) {
-    await engine.execute(core.deleteFrom(x as import('@athanor/core').AnyTable));
-  }
-}
-
-/**
- * The flush tests' block set-up: every entity of the model (the Department cycle through
- * `headId`), statements recorded, every table emptied before each test.
- */
-export function useFlushModel(ctx: DialectContext): TestEngine {
-  return useTestEngine(ctx, {
-    setUp: (engine) => createCyclicSchema(engine, registry.entities.map((m) => m.class), Department, 'headId'),
-    reset: emptyModel,
-  });
 }

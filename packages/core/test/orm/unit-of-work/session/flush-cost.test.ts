@@ -1,6 +1,6 @@
 import { insert, table } from '@athanor/core';
 import { describeEachDialect, useTestEngine } from '@athanor/testing';
-import { ENTITIES, Member } from './model';
+import { Member, registry } from '../model';
 
 /**
  * N1: a flush costs what changed, not what the session holds. 100,000 loaded, unchanged
@@ -13,7 +13,7 @@ const ROWS = 100_000;
 describeEachDialect('flush cost', (ctx) => {
   const db = useTestEngine(ctx, {
     setUp: async (engine) => {
-      await engine.createAll(ENTITIES);
+      await engine.createAll(registry);
       const rows = Array.from({ length: ROWS }, (_, i) => ({ name: `m${i}` }));
       for (let i = 0; i < ROWS; i += 5_000) await engine.execute(insert(table(Member)).values(rows.slice(i, i + 5_000)));
     },

@@ -1,8 +1,7 @@
 import { select, stateOf, table } from '@athanor/core';
-import type { AnyTable, Engine } from '@athanor/core';
+import type { AnyTable } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import type { StatementRecorder } from '@athanor/testing';
-import { Author, emptyAll, ENTITIES, Post } from './model';
+import { Post, useModel, User } from '../model';
 
 /**
  * A flushed new object takes its inserted row (generated key, defaults, version) as its values
@@ -11,24 +10,13 @@ import { Author, emptyAll, ENTITIES, Post } from './model';
  */
 
 describeEachDialect('values of inserted objects', (ctx) => {
-  let engine: Engine;
-  let recorder: StatementRecorder;
+  const db = useModel(ctx);
 
-  beforeAll(async () => {
-    engine = ctx.createEngine();
-    await engine.createAll(ENTITIES);
-    recorder = ctx.recordStatements(engine);
-  });
-  beforeEach(async () => {
-    await emptyAll(engine);
-    recorder.clear();
-  });
-
-  const author = (name: string, age: number | null = null): Author => Object.assign(new Author(), { name, age });
-  const rows = (t: AnyTable) => engine.execute(select(t).from(t));
+  const author = (name: string, age: number | null = null): User => Object.assign(new User(), { name, age });
+  const rows = (t: AnyTable) => db.engine.execute(select(t).from(t));
 
   test('after the INSERT the object holds the row; a later write is one UPDATE of that column, and writing the value back is none', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const a = s.add(author('ann', 30));
     await s.flush();
     expect(a.id).toEqual(expect.any(Number));
@@ -39,21 +27,21 @@ describeEachDialect('values of inserted objects', (ctx) => {
     // The snapshot is the row as inserted: the write went to a copy.
     expect(stateOf(a)!.snapshot).toContain(30);
     expect(stateOf(a)!.snapshot).not.toContain(31);
-    recorder.clear();
+    db.recorder.clear();
     await s.flush();
-    expect(recorder.sql.filter((q) => /^UPDATE/i.test(q))).toHaveLength(1);
-    expect(recorder.sql.find((q) => /^UPDATE/i.test(q))).not.toMatch(/name/);
+    expect(db.recorder.sql.filter((q) => /^UPDATE/i.test(q))).toHaveLength(1);
+    expect(db.recorder.sql.find((q) => /^UPDATE/i.test(q))).not.toMatch(/name/);
     expect(a.version).toBe(2);
     a.age = 40;
     a.age = 31;
-    recorder.clear();
+    db.recorder.clear();
     await s.commit();
-    expect(recorder.sql.filter((q) => /^(UPDATE|INSERT)/i.test(q))).toEqual([]);
-    expect((await rows(table(Author) as AnyTable))[0]).toMatchObject({ name: 'ann', age: 31, version: 2 });
+    expect(db.recorder.sql.filter((q) => /^(UPDATE|INSERT)/i.test(q))).toEqual([]);
+    expect((await rows(table(User) as AnyTable))[0]).toMatchObject({ name: 'ann', age: 31, version: 2 });
   });
 
   test('a rollback after the flush takes back the key, defaults and version, and keeps what the application set', async () => {
-    await using s = engine.session();
+    await using s = db.engine.session();
     const a = s.add(author('ann', 30));
     const p = Object.assign(new Post(), { title: 'hello' });
     a.posts.add(p);
@@ -75,7 +63,7 @@ describeEachDialect('values of inserted objects', (ctx) => {
     // Added again, they are inserted with the values they hold, the post pointing at its author's new key.
     s.add(a);
     await s.commit();
-    const [authorRow] = await rows(table(Author) as AnyTable);
+    const [authorRow] = await rows(table(User) as AnyTable);
     const [postRow] = await rows(table(Post) as AnyTable);
     expect(authorRow).toMatchObject({ name: 'ann', age: 31, version: 1 });
     expect(postRow).toMatchObject({ title: 'hello again', views: 0 });

@@ -1,6 +1,6 @@
 import { ref, select, table } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import { Author, Profile, useModel } from './model';
+import { Profile, useModel, User } from '../model';
 
 /**
  * Assigning the inverse side of a one-to-one (`author.profile = profile`, Profile owning
@@ -14,8 +14,8 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
   /** ann with profile 'a', bob with 'b', and a spare profile 'c' linked to no one. */
   async function seed(): Promise<{ ann: number; bob: number; a: number; b: number; c: number }> {
     return db.engine.session(async (s) => {
-      const ann = s.add(Object.assign(new Author(), { name: 'ann' }));
-      const bob = s.add(Object.assign(new Author(), { name: 'bob' }));
+      const ann = s.add(Object.assign(new User(), { name: 'ann' }));
+      const bob = s.add(Object.assign(new User(), { name: 'bob' }));
       const [a, b, c] = ['a', 'b', 'c'].map((bio) => s.add(Object.assign(new Profile(), { bio })));
       a!.author = ref(ann);
       b!.author = ref(bob);
@@ -34,7 +34,7 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
   test('both sides loaded: the new profile gets the key, the previous one loses it', async () => {
     const ids = await seed();
     await using s = db.engine.session();
-    const [ann] = await s.find(Author, { where: { id: ids.ann }, load: { profile: 'selectin' } });
+    const [ann] = await s.find(User, { where: { id: ids.ann }, load: { profile: 'selectin' } });
     const a = ann!.profile!.get();
     const c = (await s.get(Profile, ids.c))!;
     ann!.profile = ref(c);
@@ -50,7 +50,7 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
   test('the previous profile not loaded: the flush finds it (one SELECT) and clears its key first', async () => {
     const ids = await seed();
     await using s = db.engine.session();
-    const ann = (await s.get(Author, ids.ann))!;
+    const ann = (await s.get(User, ids.ann))!;
     const c = (await s.get(Profile, ids.c))!;
     expect(ann.profile).toBeUndefined();
     ann.profile = ref(c);
@@ -64,7 +64,7 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
   test("taking another author's profile: that author's side becomes null, both keys move", async () => {
     const ids = await seed();
     await using s = db.engine.session();
-    const authors = await s.find(Author, { orderBy: { id: 'asc' }, load: { profile: 'selectin' } });
+    const authors = await s.find(User, { orderBy: { id: 'asc' }, load: { profile: 'selectin' } });
     const [ann, bob] = authors;
     const b = bob!.profile!.get();
     ann!.profile = ref(b);
@@ -77,21 +77,21 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
   test('a new profile is saved (the default save cascade) with the key; null clears the link', async () => {
     const ids = await seed();
     await using s = db.engine.session();
-    const ann = (await s.get(Author, ids.ann))!;
+    const ann = (await s.get(User, ids.ann))!;
     const fresh = Object.assign(new Profile(), { bio: 'd' });
     ann.profile = ref(fresh);
     expect(s.new).toEqual([fresh]);
     await s.commit();
     expect(await links()).toEqual({ a: null, b: ids.bob, c: null, d: ids.ann });
     await using s2 = db.engine.session();
-    const bob = (await s2.get(Author, ids.bob))!;
+    const bob = (await s2.get(User, ids.bob))!;
     bob.profile = null;
     await s2.commit();
     expect(await links()).toEqual({ a: null, b: null, c: null, d: ids.ann });
   });
 
   test('outside a session both sides follow in memory; a swap of two profiles flushes without a unique-key clash', async () => {
-    const ann = Object.assign(new Author(), { name: 'ann' });
+    const ann = Object.assign(new User(), { name: 'ann' });
     const [p, q] = [Object.assign(new Profile(), { bio: 'p' }), Object.assign(new Profile(), { bio: 'q' })];
     ann.profile = ref(p);
     expect(p.author!.get()).toBe(ann);
@@ -100,7 +100,7 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
     expect(q.author!.get()).toBe(ann);
     const ids = await seed();
     await using s = db.engine.session();
-    const authors = await s.find(Author, { orderBy: { id: 'asc' }, load: { profile: 'selectin' } });
+    const authors = await s.find(User, { orderBy: { id: 'asc' }, load: { profile: 'selectin' } });
     const [a, b] = [authors[0]!.profile!.get(), authors[1]!.profile!.get()];
     authors[0]!.profile = ref(b);
     authors[1]!.profile = ref(a);
@@ -112,7 +112,7 @@ describeEachDialect('inverse one-to-one assignment', (ctx) => {
   test('setting the owning side updates a loaded inverse side, and loading does not count as a change', async () => {
     const ids = await seed();
     await using s = db.engine.session();
-    const authors = await s.find(Author, { orderBy: { id: 'asc' }, load: { profile: 'selectin' } });
+    const authors = await s.find(User, { orderBy: { id: 'asc' }, load: { profile: 'selectin' } });
     expect(s.isModified(authors[0]!)).toBe(false);
     db.recorder.clear();
     await s.flush();

@@ -1,9 +1,9 @@
 import { table, update } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
-import { Author, Comment, Post, useModel } from './model';
+import { Comment, Post, useModel, User } from '../model';
 
 /**
- * The `refresh` and `expunge` cascades: Author.posts cascades `all` (refresh and expunge
+ * The `refresh` and `expunge` cascades: User.posts cascades `all` (refresh and expunge
  * included), Post.comments only save and delete, so the walk stops at the posts.
  */
 
@@ -13,7 +13,7 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
   /** ann with two posts of one comment each. */
   async function seed(): Promise<number> {
     return db.engine.session(async (s) => {
-      const ann = s.add(Object.assign(new Author(), { name: 'ann' }));
+      const ann = s.add(Object.assign(new User(), { name: 'ann' }));
       for (const title of ['one', 'two']) {
         const p = Object.assign(new Post(), { title });
         p.comments.add(Object.assign(new Comment(), { body: `${title}-c` }));
@@ -27,7 +27,7 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
   test('expunge: the loaded posts leave the session with their author; comments (no expunge cascade) stay', async () => {
     const ann = await seed();
     await using s = db.engine.session();
-    const [a] = await s.find(Author, { where: { id: ann }, load: { posts: 'selectin', 'posts.comments': 'selectin' } });
+    const [a] = await s.find(User, { where: { id: ann }, load: { posts: 'selectin', 'posts.comments': 'selectin' } });
     const [one, two] = a!.posts.getItems();
     const comment = one!.comments.getItems()[0]!;
     s.expunge(a!);
@@ -48,7 +48,7 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
   test('expunge: unloaded posts are not loaded for it; a relationship without the cascade detaches nothing', async () => {
     const ann = await seed();
     await using s = db.engine.session();
-    const a = (await s.get(Author, ann))!;
+    const a = (await s.get(User, ann))!;
     const posts = await s.find(Post, { orderBy: { id: 'asc' } });
     db.recorder.clear();
     s.expunge(posts[0]!);
@@ -65,7 +65,7 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
   test('expunge cascades to pending children too: they are never inserted', async () => {
     const ann = await seed();
     await using s = db.engine.session();
-    const [a] = await s.find(Author, { where: { id: ann }, load: { posts: 'selectin' } });
+    const [a] = await s.find(User, { where: { id: ann }, load: { posts: 'selectin' } });
     const fresh = Object.assign(new Post(), { title: 'fresh' });
     a!.posts.add(fresh);
     expect(s.new).toEqual([fresh]);
@@ -79,14 +79,14 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
   test("refresh: the loaded posts' columns are read back (one statement for all of them), their unflushed changes dropped; comments are not", async () => {
     const ann = await seed();
     await using s = db.engine.session();
-    const [a] = await s.find(Author, { where: { id: ann }, load: { posts: 'selectin', 'posts.comments': 'selectin' } });
+    const [a] = await s.find(User, { where: { id: ann }, load: { posts: 'selectin', 'posts.comments': 'selectin' } });
     const [one, two] = a!.posts.getItems();
     const comment = one!.comments.getItems()[0]!;
     const p = table(Post);
     const c = table(Comment);
     await db.engine.execute(update(p).set({ views: 7 }));
     await db.engine.execute(update(c).set({ body: 'changed' }));
-    await db.engine.execute(update(table(Author)).set({ age: 33 }));
+    await db.engine.execute(update(table(User)).set({ age: 33 }));
     one!.title = 'local edit';
     expect(s.isModified(one!)).toBe(true);
     db.recorder.clear();
@@ -107,7 +107,7 @@ describeEachDialect('refresh and expunge cascades', (ctx) => {
   test('refresh without loaded children reads only the row; a pending child is left as it is', async () => {
     const ann = await seed();
     await using s = db.engine.session();
-    const a = (await s.get(Author, ann))!;
+    const a = (await s.get(User, ann))!;
     db.recorder.clear();
     await s.refresh(a);
     expect(db.recorder.count).toBe(1);

@@ -2,7 +2,7 @@ import { DeadlockError, select, stateOf, table, TransactionStateError, UniqueVio
 import type { Session } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
 import { rememberClassification } from '../../../../src/engine/statement-runner';
-import { Author, Post, useModel } from './model';
+import { Post, stored, useModel, User } from '../model';
 
 /** Session transactions: autobegin, begin/commit/rollback, nested transaction(fn) through savepoints, expireOnCommit, retry. */
 
@@ -12,9 +12,9 @@ describeEachDialect('session transactions', (ctx) => {
   const db = useModel(ctx, { logger: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
 
   async function names(): Promise<string[]> {
-    return (await db.engine.execute(select(table(Author).name).from(table(Author)).orderBy(table(Author).name))).map((r) => r.name);
+    return (await db.engine.execute(select(table(User).name).from(table(User)).orderBy(table(User).name))).map((r) => r.name);
   }
-  const author = (name: string): Author => Object.assign(new Author(), { name });
+  const author = (name: string): User => Object.assign(new User(), { name });
 
   test('a flush begins the session’s transaction; commit ends it; nothing is visible outside before', async () => {
     await using s = db.engine.session();
@@ -30,15 +30,11 @@ describeEachDialect('session transactions', (ctx) => {
   });
 
   test('begin() twice is refused; rollback() ends the transaction and reverts the objects', async () => {
-    const id = await db.engine.session(async (s) => {
-      const a = s.add(author('ann'));
-      await s.flush();
-      return a.id;
-    });
+    const id = await stored(db.engine, author('ann'));
     await using s = db.engine.session();
     await s.begin();
     await expect(s.begin()).rejects.toThrow(TransactionStateError);
-    const a = (await s.get(Author, id))!;
+    const a = (await s.get(User, id))!;
     a.age = 40;
     const b = s.add(author('bob'));
     await s.flush();
@@ -52,14 +48,14 @@ describeEachDialect('session transactions', (ctx) => {
     // The object is in step with its row: a change now is one UPDATE at the loaded version.
     a.age = 41;
     await s.commit();
-    expect((await db.engine.execute(select(table(Author)).from(table(Author))))[0]).toMatchObject({ age: 41, version: 2 });
+    expect((await db.engine.execute(select(table(User)).from(table(User))))[0]).toMatchObject({ age: 41, version: 2 });
   });
 
   test('nested transaction(fn): a SAVEPOINT; released when fn resolves, rolled back (objects too) when it throws', async () => {
     await using s = db.engine.session();
     await s.transaction(async () => {
       const outer = s.add(author('outer'));
-      let inner: Author | undefined;
+      let inner: User | undefined;
       await expect(
         s.transaction(async () => {
           inner = s.add(author('inner'));
@@ -87,7 +83,7 @@ describeEachDialect('session transactions', (ctx) => {
       a.posts.add(Object.assign(new Post(), { title: 'taken' }));
     });
     await db.engine.session(async (s) => {
-      const a = (await s.findOne(Author))!;
+      const a = (await s.findOne(User))!;
       s.add(author('before'));
       const error = await s
         .transaction(async () => {
@@ -129,17 +125,17 @@ describeEachDialect('session transactions', (ctx) => {
     expect(stateOf(a)!.expired).toBe(false);
     expect(a.name).toBe('ann');
     db.recorder.clear();
-    expect(await s.get(Author, a.id)).toBe(a);
+    expect(await s.get(User, a.id)).toBe(a);
     expect(db.recorder.count).toBe(0);
 
     await using e = db.engine.session({ expireOnCommit: true });
-    const b = (await e.get(Author, a.id))!;
+    const b = (await e.get(User, a.id))!;
     b.age = 5;
     await e.commit();
     expect(stateOf(b)!.expired).toBe(true);
     expect(b.age).toBe(5);
     db.recorder.clear();
-    expect(await e.get(Author, a.id)).toBe(b);
+    expect(await e.get(User, a.id)).toBe(b);
     expect(db.recorder.count).toBe(1);
     expect(stateOf(b)!.expired).toBe(false);
   });

@@ -6,15 +6,16 @@ import { sqliteDialect } from '@athanor/sqlite';
 import { hydratorFor } from '../../../../src/orm/hydration/hydrator';
 import { equalityOf } from '../../../../src/orm/unit-of-work/tracking/equality';
 import { valuesOf } from '../../../../src/orm/unit-of-work/tracking/storage';
-import { Author, Doc, Post, registry } from '../session/model';
+import { Post, registry, Sample, User } from '../model';
 
 /**
  * Accessors: mapped values live in per-instance storage behind accessors on the prototype;
  * writes are recorded as they happen. No database: rows are hydrated into a session directly.
  */
 
-// authors: id, name, age, version — posts: id, title, views, authorId — documents: id, data, at, bytes, big, note
-const authorRow = (id: number, name = `a${id}`): unknown[] => [id, name, 30, 1];
+// users: id, name, age, version, createdAt, updatedAt — posts: id, title, views, authorId
+const AT = new Date('2024-01-02T03:04:05.000Z');
+const userRow = (id: number, name = `a${id}`): unknown[] => [id, name, 30, 1, AT, AT];
 const postRow = (id: number, authorId: number): unknown[] => [id, `p${id}`, 0, authorId];
 
 describe('accessors', () => {
@@ -29,32 +30,32 @@ describe('accessors', () => {
   });
   afterEach(() => s.close());
 
-  const load = <T>(cls: typeof Author | typeof Post | typeof Doc, rows: unknown[][]): T[] => hydratorFor(registry.get(cls)).hydrate(rows, s.target) as T[];
+  const load = <T>(cls: typeof User | typeof Post | typeof Sample, rows: unknown[][]): T[] => hydratorFor(registry.get(cls)).hydrate(rows, s.target) as T[];
 
   test('mapped values are accessors on the prototype, not own properties', () => {
-    const [a] = load<Author>(Author, [authorRow(1, 'ann')]);
+    const [a] = load<User>(User, [userRow(1, 'ann')]);
     expect(a!.name).toBe('ann');
     expect(Object.keys(a!)).toEqual(['posts']);
     expect('name' in a!).toBe(true);
-    expect(typeof Object.getOwnPropertyDescriptor(Author.prototype, 'name')!.get).toBe('function');
+    expect(typeof Object.getOwnPropertyDescriptor(User.prototype, 'name')!.get).toBe('function');
     expect({ ...a }).not.toHaveProperty('name');
-    expect(toObject(a!)).toEqual({ id: 1, name: 'ann', age: 30, version: 1 });
-    expect(s.toObject(a!, { relations: false })).toEqual({ id: 1, name: 'ann', age: 30, version: 1 });
+    expect(toObject(a!)).toEqual({ id: 1, name: 'ann', age: 30, version: 1, createdAt: AT, updatedAt: AT });
+    expect(s.toObject(a!, { relations: false })).toEqual({ id: 1, name: 'ann', age: 30, version: 1, createdAt: AT, updatedAt: AT });
   });
 
   test('a hydrated instance’s storage is its snapshot until the first write, which copies it', () => {
-    const row = authorRow(2);
-    const [a] = load<Author>(Author, [row]);
+    const row = userRow(2);
+    const [a] = load<User>(User, [row]);
     const state = stateOf(a!)!;
     expect(valuesOf(state.meta, a!)).toBe(state.snapshot);
     a!.age = 31;
     expect(valuesOf(state.meta, a!)).not.toBe(state.snapshot);
-    expect(state.snapshot).toEqual([2, 'a2', 30, 1]);
+    expect(state.snapshot).toEqual([2, 'a2', 30, 1, AT, AT]);
     expect(a!.age).toBe(31);
   });
 
   test('a write that changes a value records the object (pinned, dirty); an equal write records nothing', () => {
-    const [a, b] = load<Author>(Author, [authorRow(3), authorRow(4)]);
+    const [a, b] = load<User>(User, [userRow(3), userRow(4)]);
     a!.name = 'a3';
     a!.age = 30;
     expect(s.dirty).toEqual([]);
@@ -84,7 +85,7 @@ describe('accessors', () => {
   });
 
   test('JSON.stringify and util.inspect show the fields and loaded relationships, without cycles', () => {
-    const [a] = load<Author>(Author, [authorRow(5, 'eve')]);
+    const [a] = load<User>(User, [userRow(5, 'eve')]);
     const posts = load<Post>(Post, [postRow(50, 5), postRow(51, 5)]);
     a!.posts.resolve(posts);
     for (const p of posts) p.author.resolve(a!);
@@ -94,6 +95,8 @@ describe('accessors', () => {
       name: 'eve',
       age: 30,
       version: 1,
+      createdAt: AT.toISOString(),
+      updatedAt: AT.toISOString(),
       posts: [
         { id: 50, title: 'p50', views: 0, author: 5 },
         { id: 51, title: 'p51', views: 0, author: 5 },
@@ -102,15 +105,15 @@ describe('accessors', () => {
     const [lone] = load<Post>(Post, [postRow(52, 9)]);
     expect(JSON.parse(JSON.stringify(lone))).toEqual({ id: 52, title: 'p52', views: 0, author: 9 });
     const shown = inspect(a, { depth: 3 });
-    expect(shown).toMatch(/^Author \{/);
+    expect(shown).toMatch(/^User \{/);
     expect(shown).toMatch(/name: 'eve'/);
     expect(shown).toMatch(/Post \{/);
-    expect(inspect(lone)).toMatch(/author: \[Ref<Author>\(9\)\]/);
+    expect(inspect(lone)).toMatch(/author: \[Ref<User>\(9\)\]/);
     expect(inspect(lone)).toMatch(/comments: \[Collection<Comment>: not loaded\]/);
   });
 
   test('reading a JSON property watches the object for in-place changes; other reads do not', () => {
-    const [d] = load<Doc>(Doc, [[1, { n: 1 }, null, null, null, 'x']]);
+    const [d] = load<Sample>(Sample, [registry.get(Sample).columns.map((c) => ({ id: 1, data: { n: 1 }, note: 'x' })[c.name] ?? null)]);
     expect(d!.note).toBe('x');
     expect(s.unitOfWork.json.size).toBe(0);
     d!.data!.n = 2;

@@ -1,10 +1,10 @@
 import { Collection, InvalidArgumentError, NotLoadedError, ref, Ref } from '@athanor/core';
-import { Author, Member, Post, Tag, Team } from '../session/model';
+import { Member, Post, Tag, Team, User } from '../model';
 
 /** Both sides of a relationship in memory, without a session: back-population both ways. */
 
-function author(name: string): Author {
-  return Object.assign(new Author(), { name });
+function author(name: string): User {
+  return Object.assign(new User(), { name });
 }
 function post(title: string): Post {
   return Object.assign(new Post(), { title });
@@ -80,8 +80,8 @@ describe('relationship sync', () => {
     }).toThrow(InvalidArgumentError);
     expect(() => {
       p.author = ref(Tag, 1) as never;
-    }).toThrow(/Post\.author is a relationship to Author; got a Ref to Tag/);
-    expect(() => author('a').posts.add(new Tag() as never)).toThrow(/Author\.posts holds Post entities; got Tag/);
+    }).toThrow(/Post\.author is a relationship to User; got a Ref to Tag/);
+    expect(() => author('a').posts.add(new Tag() as never)).toThrow(/User\.posts holds Post entities; got Tag/);
   });
 
   test('a Ref held by one relationship is copied when assigned to another', () => {
