@@ -15,6 +15,7 @@ import { applyOutcome, Epoch } from './flush-journal';
 import { metaOfInstance } from './relationship-sync';
 import { jsonChangedInPlace, jsonSlotsOf, type JsonWatch, watchJsonSlot } from './json-watch';
 import { foreignKeyRelations } from './row-links';
+import { keepNewObjectShape } from './new-object-shape';
 import { bindToManyCollections } from './to-many-collections';
 import { releaseUniqueLinks, unlinkReplacedInverse } from './unique-links';
 import { afterFlushHooks, beforeFlushHooks, insideHooks } from './flush-hooks';
@@ -157,6 +158,7 @@ export class UnitOfWork implements ChangeTracker {
   /** A transient object joins as pending. */
   addNew(instance: object, meta: EntityMetadata): void {
     installAccessors(meta);
+    keepNewObjectShape(meta);
     adoptOwnValues(instance, meta);
     bindToManyCollections(instance, meta);
     const state = new InstanceState(meta, undefined, undefined, 'pending');
