@@ -104,7 +104,11 @@ function orderTables<C extends Change>(
         metaSeen = c.state.meta;
         pending = foreignKeyRelations(metaSeen).filter((r) => !seen.has(r));
       }
-      if (pending.length === 0) continue;
+      if (pending.length === 0) {
+        // Rows of one class: nothing left to find (for posts, the first row with a new author settles it).
+        if (rows.meta !== undefined) break;
+        continue;
+      }
       for (const relation of pending) {
         if (seen.has(relation)) continue;
         const target = targetOf(c, relation);
