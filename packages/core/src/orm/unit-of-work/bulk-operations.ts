@@ -1,8 +1,8 @@
 import type { Transaction } from '../../engine/transaction';
-import { InvalidArgumentError } from '../../errors/errors';
+import { InvalidArgumentError, UnsupportedError } from '../../errors/errors';
 import { deleteFrom, excluded, insert } from '../../sql/builders/mutations';
 import { select } from '../../sql/builders/select';
-import { and, or } from '../../sql/expression/operators';
+import { and, caseWhen, or } from '../../sql/expression/operators';
 import { identityOf } from '../identity/identity-key';
 import type { SqlDialect } from '../../sql/dialect';
 import type { AnyColumn } from '../../sql/schema/column';
@@ -21,7 +21,8 @@ import { updateRows } from './persister/update-rows';
  *
  * A single-table subclass writes its discriminator value on insert (and upsert), and its
  * update and delete touch only the rows of its class (and subclasses): a key of another
- * class's row matches nothing. Composite keys: bulkUpdate rows give every key property;
+ * class's row matches nothing. Its upsert refuses rows that would conflict with another
+ * class's row, checked before writing and guarded in the write itself. Composite keys: bulkUpdate rows give every key property;
  * upsert conflicts on the primary key unless told otherwise.
  */
 
@@ -220,18 +221,93 @@ export async function upsert(meta: EntityMetadata, dialect: SqlDialect, tx: Tran
   for (const n of updateNames) columnProperty(meta, n, 'upsert()');
   const filled = values.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]])));
   const own = classValues(meta);
+  const keys = own === undefined ? [] : uniqueKeys(meta, conflict, columns);
   // Every chunk is checked before the first is written: a refused call leaves nothing behind.
-  if (own !== undefined) await refuseOtherClassRows(meta, dialect, tx, filled, uniqueKeys(meta, conflict, columns), own);
+  if (own !== undefined && !upsertSeams.skipCheck) await refuseOtherClassRows(meta, dialect, tx, filled, keys, own, false);
+  await upsertSeams.beforeWrite?.();
   const per = Math.max(1, Math.floor(dialect.adapter.maxParameters / Math.max(1, columns.length)));
-  let count = 0;
-  for (let i = 0; i < filled.length; i += per) {
-    const base = insert(table).values(filled.slice(i, i + per) as never).onConflict(...conflict.map((c) => table.$column(c.name)));
-    const stmt = updateNames.length === 0
-      ? base.doNothing()
-      : base.doUpdate(Object.fromEntries(updateNames.map((n) => [n, excluded(table.$column(n) as never)])) as never);
-    count += (await tx.run(stmt)).rowCount;
+  const chunks: Row[][] = [];
+  for (let i = 0; i < filled.length; i += per) chunks.push(filled.slice(i, i + per));
+  const base = (chunk: readonly Row[]) => insert(table).values(chunk as never).onConflict(...conflict.map((c) => table.$column(c.name)));
+  // DO NOTHING never changes a row, and the root class owns every row: nothing to guard.
+  if (own === undefined || updateNames.length === 0) {
+    let count = 0;
+    for (const chunk of chunks) {
+      const stmt = updateNames.length === 0 ? base(chunk).doNothing() : base(chunk).doUpdate(Object.fromEntries(updateNames.map((n) => [n, excluded(table.$column(n) as never)])) as never);
+      count += (await tx.run(stmt)).rowCount;
+    }
+    return count;
   }
-  return count;
+  return guardedUpsert(meta, dialect, tx, chunks.map(base), updateNames, own, filled, keys);
+}
+
+/**
+ * @internal Test seams for the race `guardedUpsert` closes: `skipCheck` leaves out the check
+ * made before writing, `beforeWrite` runs between it and the write (another connection's insert).
+ */
+export const upsertSeams: { skipCheck: boolean; beforeWrite: (() => Promise<void>) | undefined } = { skipCheck: false, beforeWrite: undefined };
+
+/** Per dialect: whether its compiler takes a WHERE on the conflict's update (MySQL's ON DUPLICATE KEY UPDATE has none). */
+const conflictWhere = new WeakMap<SqlDialect, boolean>();
+
+type ConflictStatement = ReturnType<ReturnType<typeof insert>['onConflict']>;
+
+/**
+ * A single-table subclass's upsert, written so that the statement itself cannot change a row of
+ * another class, which another connection may insert after the check that refused them: the
+ * update is guarded by the existing row's discriminator (DO UPDATE … WHERE on PostgreSQL and
+ * SQLite; on MySQL each column keeps its value unless the row is the class's). A row left alone
+ * by the guard is then an error, as the check's: on PostgreSQL and SQLite it shows as a row
+ * count short of the rows given (each row inserted or updated counts one); MySQL's count does
+ * not tell a row left as it was from an inserted one, so there the rows are looked for again
+ * (one more SELECT per call), with a locking read: a plain one would read the transaction's
+ * snapshot, taken before the other connection's insert. The writes run in a savepoint, rolled back on that error: nothing of the call stays.
+ */
+async function guardedUpsert(
+  meta: EntityMetadata, dialect: SqlDialect, tx: Transaction, chunks: readonly ConflictStatement[], updateNames: readonly string[],
+  own: readonly string[], filled: readonly Row[], keys: readonly ColumnProperty[][],
+): Promise<number> {
+  const table = meta.table;
+  const kind = meta.inheritance!.discriminatorColumn.name;
+  const guard = table.$column(kind).in(own);
+  let where = conflictWhere.get(dialect);
+  if (where === undefined) {
+    where = takesWhere(chunks[0]!.doUpdate(updateNames as never, guard), dialect);
+    conflictWhere.set(dialect, where);
+  }
+  // Assignments run left to right on MySQL, each seeing the ones before: the discriminator's
+  // goes last, so that every other column's guard reads the row's class as it was.
+  const ordered = [...updateNames].sort((a, b) => Number(a === kind) - Number(b === kind));
+  const set = Object.fromEntries(
+    ordered.map((n) => {
+      const column = table.$column(n);
+      return [n, where ? excluded(column as never) : caseWhen(guard, excluded(column as never)).else(column)];
+    }),
+  );
+  return tx.transaction(async (sp) => {
+    let count = 0;
+    for (const chunk of chunks) count += (await sp.run(where ? chunk.doUpdate(set as never, guard) : chunk.doUpdate(set as never))).rowCount;
+    if (where && count >= filled.length) return count;
+    await refuseOtherClassRows(meta, dialect, sp, filled, keys, own, true);
+    if (where) {
+      throw new InvalidArgumentError(
+        `upsert(): ${filled.length - count} of the ${meta.name} rows conflicted with rows of another class, which the upsert left alone. ` +
+          `A ${meta.name} upsert never changes another class's row. Nothing was written.`,
+      );
+    }
+    return count;
+  });
+}
+
+/** Whether the dialect compiles an upsert's conditional update. */
+function takesWhere(stmt: ReturnType<ConflictStatement['doUpdate']>, dialect: SqlDialect): boolean {
+  try {
+    stmt.compile(dialect);
+    return true;
+  } catch (error) {
+    if (error instanceof UnsupportedError) return false;
+    throw error;
+  }
 }
 
 /**
@@ -258,9 +334,12 @@ function uniqueKeys(meta: EntityMetadata, conflict: readonly ColumnProperty[], w
  * A single-table subclass's upsert must not touch a row of another class: the conflict would
  * update it as if it were one of this class's. One SELECT per chunk finds the rows that share
  * a unique key with the given ones and have a discriminator outside the class; any found
- * refuses the whole call before anything is written.
+ * refuses the whole call before anything is written. After a guarded write (`lock`), the same
+ * look finds the rows the guard left alone, reading the latest rows rather than a snapshot.
  */
-async function refuseOtherClassRows(meta: EntityMetadata, dialect: SqlDialect, tx: Transaction, rows: readonly Row[], keys: readonly ColumnProperty[][], own: readonly string[]): Promise<void> {
+async function refuseOtherClassRows(
+  meta: EntityMetadata, dialect: SqlDialect, tx: Transaction, rows: readonly Row[], keys: readonly ColumnProperty[][], own: readonly string[], lock: boolean,
+): Promise<void> {
   const table = meta.table;
   const root = meta.inheritance!.root;
   const discriminator = meta.inheritance!.discriminatorColumn;
@@ -280,7 +359,7 @@ async function refuseOtherClassRows(meta: EntityMetadata, dialect: SqlDialect, t
     if (matches.length === 0) continue;
     const selection = Object.fromEntries([...shown, discriminator].map((c, k) => [`c${k}`, table.$column(c.name)]));
     const stmt = select(selection).from(table).where(and(or(...matches), table.$column(discriminator.name).notIn(own))).limit(5);
-    found.push(...((await tx.execute(stmt)) as Record<string, unknown>[]));
+    found.push(...((await tx.execute(lock ? stmt.forShare() : stmt)) as Record<string, unknown>[]));
   }
   if (found.length === 0) return;
   const described = found.map((row) => {

@@ -4,7 +4,10 @@ import type { EntityMetadata, RelationProperty } from '../metadata/entity-metada
 import type { Where } from '../query/filter-types';
 import { Collection } from '../relations/collection';
 import { Ref } from '../relations/ref';
-import { keyOfInstance } from './relationship-sync';
+import { identityOf } from '../identity/identity-key';
+import { keyOfInstance, storeInverseOne } from './relationship-sync';
+import { rootOf } from './row-links';
+import { trackerOf } from './tracking/change-tracker';
 import { readToOne, type ToOneAccess, toOneAccess } from './tracking/to-one';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -198,8 +201,11 @@ const REFRESH_CHUNK = 500;
 
 /**
  * An object whose row vanished leaves the loaded collections that hold it: its parents'
- * one-to-many collections and the other side of its loaded many-to-many ones. Not journaled
- * as a flush's changes are: a rollback cannot bring the row back, so neither does it the item.
+ * one-to-many collections and the other side of its loaded many-to-many ones; and a loaded
+ * inverse one-to-one that pointed at it (`author.profile`, the vanished profile holding the
+ * key) reads null, the row that linked them being gone. Stored as loaded values are, with no
+ * change recorded (nothing is left to write), and not journaled as a flush's changes are: a
+ * rollback cannot bring the row back, so neither does it the item or the link.
  */
 export function dropFromCollections(instance: object, state: InstanceState): void {
   for (const r of state.meta.relations) {
@@ -208,11 +214,41 @@ export function dropFromCollections(instance: object, state: InstanceState): voi
     if (r.joinColumns.length > 0 && inverse.relation === 'oneToMany') {
       const value = toOneAccess(state.meta, r).stored(instance);
       if (value instanceof Ref && value.value !== undefined) dropLoaded((value.value as Row)[inverse.name], instance);
+    } else if (r.joinColumns.length > 0 && inverse.relation === 'oneToOne') {
+      // read, not stored: a link never made into a Ref still designates the target by its key.
+      const target = heldTarget(state, r, toOneAccess(state.meta, r).read(instance));
+      const back = target === undefined ? undefined : (target as Row)[inverse.name];
+      if (back instanceof Ref && pointsAt(back, instance, state.meta)) storeInverseOne(target!, inverse, null);
     } else if (r.relation === 'manyToMany') {
       const value = (instance as Row)[r.name];
       if (value instanceof Collection && value.isLoaded) for (const other of value.items!) dropLoaded((other as Row)[inverse.name], instance);
     }
   }
+}
+
+/** The object a to-one Ref designates: its value, else the session's object with its key. */
+function heldTarget(state: InstanceState, r: RelationProperty, value: unknown): object | undefined {
+  if (!(value instanceof Ref)) return undefined;
+  if (value.value !== undefined) return value.value;
+  const parts = keyParts(r.target, value.key);
+  return parts === undefined ? undefined : trackerOf(state)?.lookup(rootOf(r.target), identityOf(parts));
+}
+
+/** Whether a Ref designates `instance`: holds it, or (unresolved) has its key. */
+function pointsAt(ref: Ref<object, unknown>, instance: object, meta: EntityMetadata): boolean {
+  if (ref.value !== undefined) return ref.value === instance;
+  const mine = keyParts(meta, keyOfInstance(instance, meta));
+  const theirs = keyParts(meta, ref.key);
+  return mine !== undefined && theirs !== undefined && identityOf(mine) === identityOf(theirs);
+}
+
+/** A key value (single value or object of key properties) as primary-key values in key order; undefined when incomplete. */
+function keyParts(meta: EntityMetadata, key: unknown): unknown[] | undefined {
+  if (key === undefined || key === null) return undefined;
+  const pk = meta.primaryKey;
+  if (pk.length === 1) return [key];
+  const parts = pk.map((c) => (key as Row)[c.name]);
+  return parts.some((p) => p === undefined || p === null) ? undefined : parts;
 }
 
 function dropLoaded(collection: unknown, item: object): void {
