@@ -6,8 +6,8 @@ import { attachState, type InstanceState, stateOf } from './instance-state';
 /**
  * One session's identity map: one object per row. Unchanged objects are held weakly once they
  * are no longer among the most recently loaded, so a long session reading through millions of
- * rows keeps only what the application keeps; pinned objects (new and changed ones, pinned by
- * the unit of work) are held strongly.
+ * rows keeps only what the application keeps. New, changed and deleted objects need no pin
+ * here: the unit of work's own sets (pending, dirty, deleted) hold them strongly until flushed.
  *
  * Objects are held in groups of up to 64, in the order they were added (rows hydrated by one
  * query). The most recent `strongGroups` groups (default 64: 4,096 objects) are held
@@ -143,7 +143,6 @@ export class IdentityMap {
   /** Entities holding a group directly (between `add` and `settle`): `holding[0 .. holdingCount)`, reused. */
   private readonly holding: (EntityIdentities | undefined)[] = [];
   private holdingCount = 0;
-  private readonly pins = new Set<object>();
   private registry: FinalizationRegistry<number> | undefined = undefined;
   /** Called with the number of entries removed whenever freed groups are cleaned up. */
   onCollect: ((removed: number) => void) | undefined = undefined;
@@ -183,17 +182,6 @@ export class IdentityMap {
     this.settle();
   }
 
-  /** Hold an object strongly (new and changed objects, until flushed). */
-  pin(instance: object, state: InstanceState): void {
-    state.pinned = true;
-    this.pins.add(instance);
-  }
-
-  unpin(instance: object, state: InstanceState): void {
-    state.pinned = false;
-    this.pins.delete(instance);
-  }
-
   /** Remove an object's entry (expunge, delete); its state keeps its values. */
   remove(instance: object, state: InstanceState): void {
     const group = state.group;
@@ -204,7 +192,6 @@ export class IdentityMap {
       if (group[state.index] === instance) group[state.index] = undefined;
     }
     state.group = undefined;
-    if (state.pinned) this.unpin(instance, state);
   }
 
   /** Every live object with its state. */
@@ -237,7 +224,6 @@ export class IdentityMap {
     this.freeGroups = [];
     this.recent = [];
     this.settle();
-    this.pins.clear();
     // Callbacks of the old registry find it replaced and do nothing.
     this.registry = undefined;
   }

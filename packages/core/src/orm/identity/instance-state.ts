@@ -18,7 +18,6 @@ const STATUSES: readonly EntityStatus[] = ['transient', 'pending', 'persistent',
 const STATUS_CODES: Readonly<Record<EntityStatus, number>> = { transient: 0, pending: 1, persistent: 2, deleted: 3, detached: 4 };
 const STATUS_MASK = 0b111;
 const EXPIRED = 0b1000;
-const PINNED = 0b10000;
 const INDEX_SHIFT = 5;
 const FLAG_MASK = (1 << INDEX_SHIFT) - 1;
 /** Group indexes are below 64 (identity-map.ts); the bits allow more, staying a small integer. */
@@ -45,7 +44,7 @@ export class InstanceState {
   /** @internal The identity map's weak group holding the instance (its slot is `index`). */
   group: (object | undefined)[] | undefined;
   /**
-   * Status, `expired`, `pinned` and the group index packed in one small integer: a session
+   * Status, `expired` and the group index packed in one small integer: a session
    * holds one state per loaded row, and three fields fewer are 24 bytes less per entity
    * (measured on W2: 50k posts).
    */
@@ -77,15 +76,6 @@ export class InstanceState {
 
   set expired(expired: boolean) {
     this.bits = expired ? this.bits | EXPIRED : this.bits & ~EXPIRED;
-  }
-
-  /** Held strongly by the identity map (new and changed objects), not only weakly. */
-  get pinned(): boolean {
-    return (this.bits & PINNED) !== 0;
-  }
-
-  set pinned(pinned: boolean) {
-    this.bits = pinned ? this.bits | PINNED : this.bits & ~PINNED;
   }
 
   /** @internal The instance's slot in `group`. */

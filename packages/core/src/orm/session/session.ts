@@ -353,7 +353,6 @@ function closedError(): SessionClosedError {
 function detach(state: InstanceState): void {
   state.status = 'detached';
   state.session = undefined;
-  state.pinned = false;
 }
 
 function describeInstance(value: unknown): string {

@@ -139,7 +139,6 @@ export function revertEpoch(uow: UnitOfWork): void {
 
 /** Drop every unflushed change: objects back to their snapshot, pending ones transient. */
 function discardChanges(uow: UnitOfWork, touched: Set<object>): void {
-  const map = uow.host.identityMap;
   for (const instance of uow.pending) {
     const state = uow.stateIn(instance);
     if (state === undefined) continue;
@@ -167,7 +166,6 @@ function discardChanges(uow: UnitOfWork, touched: Set<object>): void {
       state.snapshot = snapshot;
     }
     storageOf(state.meta).reset(instance, snapshot);
-    if (state.pinned) map.unpin(instance, state);
   }
   uow.dirty.clear();
   uow.json.clear();

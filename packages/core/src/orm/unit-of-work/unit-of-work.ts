@@ -123,7 +123,7 @@ export class UnitOfWork implements ChangeTracker {
     const state = stateOf(instance);
     if (state !== undefined && state.session === this.host && !this.host.isClosed) {
       if (state.status === 'pending' || state.status === 'persistent') {
-        if (this.deleted.delete(instance)) this.unpinIfClean(instance, state);
+        this.deleted.delete(instance);
         cascadeSaves(this, instance);
         return;
       }
@@ -211,7 +211,6 @@ export class UnitOfWork implements ChangeTracker {
     }
     if (state.status !== 'persistent' || this.deleted.has(instance)) return;
     this.deleted.add(instance);
-    this.host.identityMap.pin(instance, state);
   }
 
   /** Remove an object from the sets (expunge, refresh, deleted rows). */
@@ -224,10 +223,9 @@ export class UnitOfWork implements ChangeTracker {
   }
 
   /** An object's recorded writes are dropped (refresh, expire): its values are about to be reloaded. */
-  discardWrites(instance: object, state: InstanceState): void {
+  discardWrites(instance: object, _state: InstanceState): void {
     this.dirty.delete(instance);
     this.json.delete(instance);
-    this.unpinIfClean(instance, state);
   }
 
   // ---- ChangeTracker ----
@@ -315,12 +313,7 @@ export class UnitOfWork implements ChangeTracker {
   private newEntry(instance: object, state: InstanceState, slots: number[]): DirtyEntry {
     const entry: DirtyEntry = { state, slots, relations: NO_RELATIONS, written: this.generation };
     this.dirty.set(instance, entry);
-    if (!state.pinned) this.host.identityMap.pin(instance, state);
     return entry;
-  }
-
-  private unpinIfClean(instance: object, state: InstanceState): void {
-    if (state.pinned && !this.dirty.has(instance) && !this.deleted.has(instance)) this.host.identityMap.unpin(instance, state);
   }
 
   /** A deleted row's object leaves the loaded collections of its parents. */
@@ -423,14 +416,12 @@ export class UnitOfWork implements ChangeTracker {
     let everyDirty = this.dirty.size === updated.length;
     for (let i = 0; everyDirty && i < updated.length; i++) everyDirty = (this.dirty.get(updated[i]!.instance)?.written ?? started) < started;
     if (everyDirty) this.dirty.clear();
-    for (let i = 0; i < updated.length; i++) {
-      const { instance, state } = updated[i]!;
-      if (!everyDirty) {
+    else {
+      for (let i = 0; i < updated.length; i++) {
+        const instance = updated[i]!.instance;
         const entry = this.dirty.get(instance);
-        if (entry === undefined || entry.written >= started) continue;
-        this.dirty.delete(instance);
+        if (entry !== undefined && entry.written < started) this.dirty.delete(instance);
       }
-      this.unpinIfClean(instance, state);
     }
     this.associations.clear();
     // Relationship writes made while the flush ran are still to write.
@@ -441,11 +432,7 @@ export class UnitOfWork implements ChangeTracker {
 
   /** Forget what no longer differs from the snapshots (after a flush, or writes set back). */
   private settle(): void {
-    for (const [instance, entry] of this.dirty) {
-      if (!isClean(instance, entry)) continue;
-      this.dirty.delete(instance);
-      this.unpinIfClean(instance, entry.state);
-    }
+    for (const [instance, entry] of this.dirty) if (isClean(instance, entry)) this.dirty.delete(instance);
   }
 
   /** The transaction committed: deleted rows' objects are detached, the journal starts afresh. */

@@ -102,22 +102,22 @@ describe('the identity map', () => {
     expect(map.size).toBe(0);
   });
 
-  test('pinned objects are held strongly until unpinned', async () => {
+  test('an object held elsewhere (as the unit of work holds changed ones) keeps its entry in a weak group', async () => {
     const map = new IdentityMap({ strongGroups: 0 });
-    let first: object | undefined = h.hydrate(userRows(1, 1), { map, session: { isClosed: false } })[0];
-    map.pin(first!, stateOf(first!)!);
-    const pinnedRef = new WeakRef(first!);
-    first = undefined;
+    // What the unit of work's dirty map does for a changed object: a strong reference of its own.
+    const held = new Set<object>(h.hydrate(userRows(1, 1), { map, session: { isClosed: false } }));
+    const heldRef = new WeakRef([...held][0]!);
     h.hydrate(userRows(2, 200), { map, session: { isClosed: false } });
     await collectGarbage();
     map.sweep();
-    expect(pinnedRef.deref()).toBeDefined();
-    expect(map.lookup(user, 1)).toBe(pinnedRef.deref());
-    expect(stateOf(pinnedRef.deref()!)!.pinned).toBe(true);
-    map.unpin(pinnedRef.deref()!, stateOf(pinnedRef.deref()!)!);
+    expect(heldRef.deref()).toBeDefined();
+    expect(map.lookup(user, 1)).toBe(heldRef.deref());
+    // Its group (users 1 to 64) lives with it; later groups go.
+    expect(map.lookup(user, 150)).toBeUndefined();
+    held.clear();
     await collectGarbage();
     map.sweep();
-    expect(pinnedRef.deref()).toBeUndefined();
+    expect(heldRef.deref()).toBeUndefined();
     expect(map.size).toBe(0);
   });
 

@@ -24,7 +24,7 @@ describeEachDialect('bulk update through the session', (ctx) => {
     return new Map(rows.map((r) => [r.id as number, r.name as string]));
   };
 
-  test('every object changed: the rows are written, the session is clean and no object stays pinned', async () => {
+  test('every object changed: the rows are written, the session is clean and holds no object as changed', async () => {
     await using s = db.engine.session();
     const members = await s.find(Member);
     expect(members).toHaveLength(ROWS);
@@ -35,7 +35,7 @@ describeEachDialect('bulk update through the session', (ctx) => {
     expect(db.recorder.sql.every((sql) => /^UPDATE/i.test(sql))).toBe(true);
     expect(s.dirty).toEqual([]);
     expect(s.unitOfWork.dirty.size).toBe(0);
-    expect(members.every((m) => stateOf(m)!.pinned === false)).toBe(true);
+    expect(members.every((m) => !s.isModified(m))).toBe(true);
     expect(members.every((m) => stateOf(m)!.snapshot![1] === m.name)).toBe(true);
     await s.commit();
     const stored = await names();
@@ -56,7 +56,7 @@ describeEachDialect('bulk update through the session', (ctx) => {
     back.name = back.name.slice(0, -1);
     await s.flush();
     expect(s.unitOfWork.dirty.size).toBe(0);
-    expect(stateOf(back)!.pinned).toBe(false);
+    expect(s.isModified(back)).toBe(false);
     await s.commit();
     const stored = await names();
     expect(stored.get(back.id)).toBe(back.name);

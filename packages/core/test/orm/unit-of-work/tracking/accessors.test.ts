@@ -54,15 +54,15 @@ describe('accessors', () => {
     expect(a!.age).toBe(31);
   });
 
-  test('a write that changes a value records the object (pinned, dirty); an equal write records nothing', () => {
+  test('a write that changes a value records the object (held by the unit of work, dirty); an equal write records nothing', () => {
     const [a, b] = load<User>(User, [userRow(3), userRow(4)]);
     a!.name = 'a3';
     a!.age = 30;
     expect(s.dirty).toEqual([]);
-    expect(stateOf(a!)!.pinned).toBe(false);
+    expect(s.unitOfWork.dirty.has(a!)).toBe(false);
     b!.age = 50;
     expect(s.dirty).toEqual([b]);
-    expect(stateOf(b!)!.pinned).toBe(true);
+    expect(s.unitOfWork.dirty.has(b!)).toBe(true);
     expect(s.isModified(b!)).toBe(true);
     b!.age = 30;
     expect(s.isModified(b!)).toBe(false);
