@@ -30,18 +30,24 @@ let lastPlan: RowsDecoder = NOTHING_TO_DECODE;
 
 let codegenAvailable = true;
 
+/** The columns that have a decoder: where they are, and their decoders. */
+function decodedColumns(columns: readonly ResultColumn[]): { slots: number[]; decoders: ((value: unknown) => unknown)[] } {
+  const slots: number[] = [];
+  const decoders: ((value: unknown) => unknown)[] = [];
+  for (let c = 0; c < columns.length; c++) {
+    const decode = columns[c]!.decode;
+    if (decode === undefined) continue;
+    slots.push(c);
+    decoders.push(decode);
+  }
+  return { slots, decoders };
+}
+
 function planOf(columns: readonly ResultColumn[]): RowsDecoder {
   if (columns === lastColumns) return lastPlan;
   let plan = plans.get(columns);
   if (plan === undefined) {
-    const slots: number[] = [];
-    const decoders: ((value: unknown) => unknown)[] = [];
-    for (let c = 0; c < columns.length; c++) {
-      const decode = columns[c]!.decode;
-      if (decode === undefined) continue;
-      slots.push(c);
-      decoders.push(decode);
-    }
+    const { slots, decoders } = decodedColumns(columns);
     plan = slots.length === 0 ? NOTHING_TO_DECODE : generated(slots, decoders);
     plans.set(columns, plan);
   }
@@ -99,14 +105,7 @@ const rowPlans = new WeakMap<readonly ResultColumn[], RowDecoder | null>();
 export function rowDecoderOf(columns: readonly ResultColumn[]): RowDecoder | undefined {
   let plan = rowPlans.get(columns);
   if (plan === undefined) {
-    const slots: number[] = [];
-    const decoders: ((value: unknown) => unknown)[] = [];
-    for (let c = 0; c < columns.length; c++) {
-      const decode = columns[c]!.decode;
-      if (decode === undefined) continue;
-      slots.push(c);
-      decoders.push(decode);
-    }
+    const { slots, decoders } = decodedColumns(columns);
     plan = slots.length === 0 ? null : generatedRow(slots, decoders);
     rowPlans.set(columns, plan);
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Column, deleteFrom, Entity, insert, InvalidArgumentError, PrimaryKey, Registry, select, table } from '@athanor/core';
-import type { AnyTable } from '@athanor/core';
-import { describeEachDialect, useTestEngine } from '@athanor/testing';
+import { insert, InvalidArgumentError } from '@athanor/core';
+import { describeEachDialect } from '@athanor/testing';
+import { useAnimals } from './animals-model';
 import { upsertSeams } from '../../../src/orm/unit-of-work/bulk-operations';
 
 /**
@@ -12,52 +12,13 @@ import { upsertSeams } from '../../../src/orm/unit-of-work/bulk-operations';
  * that the session's earlier work stays and nothing of the call does.
  */
 
-const registry = new Registry({ name: 'bulk-upsert-guard-tests' });
-
-@Entity({ registry, table: 'upsert_guard_animals', discriminatorColumn: 'kind', discriminatorValue: 'animal' })
-class Animal {
-  @PrimaryKey() id!: number;
-  @Column({ length: 30, unique: true }) name!: string;
-  @Column({ type: 'integer', default: 4 }) legs!: number;
-}
-
-@Entity({ registry, discriminatorValue: 'dog' })
-class Dog extends Animal {}
-
-@Entity({ registry, discriminatorValue: 'puppy' })
-class Puppy extends Dog {}
-
-@Entity({ registry, discriminatorValue: 'cat' })
-class Cat extends Animal {}
-
-const animals = table(Animal) as AnyTable;
-
 describeEachDialect('upsert through a single-table subclass: the guarded write', (ctx) => {
-  const db = useTestEngine(ctx, {
-    setUp: (engine) => engine.createAll([Animal, Dog, Puppy, Cat]),
-    reset: (engine) => engine.execute(deleteFrom(animals)),
-  });
+  const { db, Animal, Dog, Cat, animals, stored, seed } = useAnimals(ctx, 'upsert_guard_animals');
 
   afterEach(() => {
     upsertSeams.skipCheck = false;
     upsertSeams.beforeWrite = undefined;
   });
-
-  /** kind:name:legs per row, ordered by name. */
-  async function stored(): Promise<string[]> {
-    const rows = (await db.engine.execute(select(animals).from(animals))) as Record<string, unknown>[];
-    return rows.map((r) => `${String(r.kind)}:${String(r.name)}:${Number(r.legs)}`).sort((a, b) => a.split(':')[1]!.localeCompare(b.split(':')[1]!));
-  }
-
-  /** rex the dog, tom the cat, bit the puppy; their keys. */
-  async function seed(): Promise<{ rex: number; tom: number; bit: number }> {
-    return db.engine.session(async (s) => {
-      const [rex] = (await s.bulkInsert(Dog, [{ name: 'rex' }], { returning: true })) as number[];
-      const [tom] = (await s.bulkInsert(Cat, [{ name: 'tom' }], { returning: true })) as number[];
-      const [bit] = (await s.bulkInsert(Puppy, [{ name: 'bit' }], { returning: true })) as number[];
-      return { rex: rex!, tom: tom!, bit: bit! };
-    });
-  }
 
   const writes = (): string[] => db.recorder.sql.filter((q) => !/^SELECT/i.test(q));
   const control = (): string[] => db.recorder.all.map((q) => q.sql).filter((q) => /^(SAVEPOINT|RELEASE|ROLLBACK TO)/i.test(q)).map((q) => q.split(' ').slice(0, -1).join(' '));

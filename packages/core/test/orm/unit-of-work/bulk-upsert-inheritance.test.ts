@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Column, deleteFrom, Entity, InvalidArgumentError, PrimaryKey, Registry, select, table } from '@athanor/core';
-import type { AnyTable } from '@athanor/core';
-import { describeEachDialect, useTestEngine } from '@athanor/testing';
+import { InvalidArgumentError } from '@athanor/core';
+import { describeEachDialect } from '@athanor/testing';
+import { useAnimals } from './animals-model';
 
 /**
  * `upsert` through a single-table subclass: a conflicting row of another class (another
@@ -10,47 +10,8 @@ import { describeEachDialect, useTestEngine } from '@athanor/testing';
  * anything is written; the root class (every row is its) upserts as before.
  */
 
-const registry = new Registry({ name: 'bulk-upsert-inheritance-tests' });
-
-@Entity({ registry, table: 'upsert_animals', discriminatorColumn: 'kind', discriminatorValue: 'animal' })
-class Animal {
-  @PrimaryKey() id!: number;
-  @Column({ length: 30, unique: true }) name!: string;
-  @Column({ type: 'integer', default: 4 }) legs!: number;
-}
-
-@Entity({ registry, discriminatorValue: 'dog' })
-class Dog extends Animal {}
-
-@Entity({ registry, discriminatorValue: 'puppy' })
-class Puppy extends Dog {}
-
-@Entity({ registry, discriminatorValue: 'cat' })
-class Cat extends Animal {}
-
-const animals = table(Animal) as AnyTable;
-
 describeEachDialect('upsert through a single-table subclass', (ctx) => {
-  const db = useTestEngine(ctx, {
-    setUp: (engine) => engine.createAll([Animal, Dog, Puppy, Cat]),
-    reset: (engine) => engine.execute(deleteFrom(animals)),
-  });
-
-  /** kind:name:legs per row, ordered by name. */
-  async function stored(): Promise<string[]> {
-    const rows = (await db.engine.execute(select(animals).from(animals))) as Record<string, unknown>[];
-    return rows.map((r) => `${String(r.kind)}:${String(r.name)}:${Number(r.legs)}`).sort((a, b) => a.split(':')[1]!.localeCompare(b.split(':')[1]!));
-  }
-
-  /** rex the dog, tom the cat, bit the puppy; their keys. */
-  async function seed(): Promise<{ rex: number; tom: number; bit: number }> {
-    return db.engine.session(async (s) => {
-      const [rex] = (await s.bulkInsert(Dog, [{ name: 'rex' }], { returning: true })) as number[];
-      const [tom] = (await s.bulkInsert(Cat, [{ name: 'tom' }], { returning: true })) as number[];
-      const [bit] = (await s.bulkInsert(Puppy, [{ name: 'bit' }], { returning: true })) as number[];
-      return { rex: rex!, tom: tom!, bit: bit! };
-    });
-  }
+  const { db, Animal, Dog, Puppy, Cat, stored, seed } = useAnimals(ctx, 'upsert_animals');
 
   const writes = (): string[] => db.recorder.sql.filter((q) => !/^SELECT/i.test(q));
 
