@@ -42,14 +42,26 @@ interface SavePlan {
 const savePlans = new WeakMap<EntityMetadata, SavePlan>();
 
 function savePlanOf(meta: EntityMetadata): SavePlan {
+  // Called per object a cascade visits (a user, its posts, the next user…): the last two plans are kept at hand.
+  if (meta === lastPlanMeta) return lastPlan!;
+  if (meta === prevPlanMeta) return prevPlan!;
   let plan = savePlans.get(meta);
   if (plan === undefined) {
     const saving = meta.relations.filter((r) => r.cascade.has('save'));
     plan = { toOne: saving.filter((r) => r.joinColumns.length > 0).map((r) => toOneAccess(meta, r)), others: saving.filter((r) => r.joinColumns.length === 0) };
     savePlans.set(meta, plan);
   }
+  prevPlanMeta = lastPlanMeta;
+  prevPlan = lastPlan;
+  lastPlanMeta = meta;
+  lastPlan = plan;
   return plan;
 }
+
+let lastPlanMeta: EntityMetadata | undefined;
+let lastPlan: SavePlan | undefined;
+let prevPlanMeta: EntityMetadata | undefined;
+let prevPlan: SavePlan | undefined;
 
 /**
  * The objects an instance reaches through relationships cascading `save`, as far as they are
@@ -104,7 +116,10 @@ export function cascadeSaves(uow: UnitOfWork, root: object): void {
       for (let i = 0; i < n; i++) {
         const target = found[i]!;
         const s = stateOf(target);
-        if (s !== undefined && s.session === uow.host && (s.status === 'pending' || s.status === 'persistent')) continue;
+        if (s !== undefined && s.session === uow.host) {
+          const status = s.status;
+          if (status === 'pending' || status === 'persistent') continue;
+        }
         if (uow.join(target)) {
           stack[top++] = target;
           if (top > stackUsed) stackUsed = top;
