@@ -194,7 +194,7 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
       throw new NotFoundError(`refresh(${state}): the ${state.meta.name} row no longer exists.`);
     }
     // Its unflushed changes are overwritten: nothing of it is left to write.
-    this.unitOfWork.discardWrites(instance, state);
+    this.unitOfWork.discardWrites(instance);
     const vanished = await refreshReached(this.unitOfWork, reached, (meta, keys) => this.query(meta.class, { autoflush: false }).where(keysWhere(meta, keys)).all());
     for (const o of vanished) this.dropVanished(o, stateOf(o)!);
     return instance;
@@ -215,7 +215,7 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
   expire(instance: object): void {
     const state = this.stateIn(instance, 'expire');
     state.expired = true;
-    this.unitOfWork.discardWrites(instance, state);
+    this.unitOfWork.discardWrites(instance);
   }
 
   /**

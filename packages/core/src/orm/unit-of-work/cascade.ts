@@ -199,7 +199,7 @@ export async function refreshReached(uow: UnitOfWork, reached: readonly object[]
     const key = keyOfInstance(target, state.meta);
     if (key === undefined) continue;
     state.expired = true;
-    uow.discardWrites(target, state);
+    uow.discardWrites(target);
     expired.push([target, state]);
     let keys = byClass.get(state.meta);
     if (keys === undefined) byClass.set(state.meta, (keys = []));

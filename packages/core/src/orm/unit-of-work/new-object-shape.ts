@@ -23,7 +23,8 @@ export function keepNewObjectShape(meta: EntityMetadata): void {
   if (cls.length !== 0) return;
   try {
     const exemplar = Reflect.construct(cls, []) as object;
-    if (storageOf(meta).values(exemplar) === undefined) storageOf(meta).setValues(exemplar, new Array<unknown>(meta.columns.length));
+    const storage = storageOf(meta);
+    if (storage.values(exemplar) === undefined) storage.setValues(exemplar, new Array<unknown>(meta.columns.length));
     attachState(exemplar, new InstanceState(meta, undefined, undefined, 'transient'));
     keepExemplar(exemplar);
   } catch {

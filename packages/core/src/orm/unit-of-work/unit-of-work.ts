@@ -223,7 +223,7 @@ export class UnitOfWork implements ChangeTracker {
   }
 
   /** An object's recorded writes are dropped (refresh, expire): its values are about to be reloaded. */
-  discardWrites(instance: object, _state: InstanceState): void {
+  discardWrites(instance: object): void {
     this.dirty.delete(instance);
     this.json.delete(instance);
   }

@@ -20,7 +20,6 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
   const columns = meta.columns;
   // Mapped columns are read straight from the instance's storage (one lookup per row, not one reader call per column).
   const storage = storageOf(meta);
-  const mapped = mappedSlots(meta);
   let last: { omitted: number[]; rows: PendingRow[] } | undefined;
   // Reused per row with its own count (`length = 0` would drop its storage, reallocated by the
   // next push: one array per row); a group keeps a copy.
@@ -34,7 +33,7 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
     const stored = storage.values(change.instance);
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
-      let v = nulls !== undefined && nulls.has(i) ? null : stored !== undefined && mapped[i] ? stored[i] : read[i]!(ctx, change.instance);
+      let v = nulls !== undefined && nulls.has(i) ? null : stored !== undefined && c.instance ? stored[i] : read[i]!(ctx, change.instance);
       if (v === undefined) v = initialValue(ctx, c);
       // The database generates it (an auto-increment key, given as undefined or null) or defaults it.
       if ((v === undefined || (v === null && c.autoIncrement)) && (c.autoIncrement || c.serverDefault !== undefined)) {
@@ -54,15 +53,6 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
     group.rows.push(pendingRowOf(change, meta, values));
   }
   for (const { omitted, rows } of groups.values()) await writeGroup(ctx, meta, omitted, rows);
-}
-
-const mappedCache = new WeakMap<EntityMetadata, readonly boolean[]>();
-
-/** Per column of `meta`, whether an instance property maps it (its value is in the instance's storage). */
-function mappedSlots(meta: EntityMetadata): readonly boolean[] {
-  let mapped = mappedCache.get(meta);
-  if (mapped === undefined) mappedCache.set(meta, (mapped = meta.columns.map((c) => c.instance)));
-  return mapped;
 }
 
 /** Whether `a` equals the first `n` slots of `b`. */
