@@ -6,6 +6,7 @@ import { buildBatch, buildRows } from './row-builder';
 import type { StatementRunner } from './statement-runner';
 import { checkBeginOptions, toRunResult, Transaction } from './transaction';
 import { type Lease, runTransaction } from './transaction-runner';
+import { keepExemplar } from '../runtime/exemplars';
 
 /**
  * A connection checked out of the pool with `engine.connect()`. Statements run on this one
@@ -112,3 +113,6 @@ export class Connection implements Queryable, AsyncDisposable {
     }
   }
 }
+
+// See runtime/exemplars.ts: every checked-out connection dies when released; this keeps their class.
+keepExemplar(new Connection({} as StatementRunner, { id: 0 } as PoolEntry));

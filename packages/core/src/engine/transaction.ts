@@ -6,6 +6,7 @@ import type { PoolEntry } from './pool';
 import { batchSizeOf, type Queryable, type RunResult, type StreamOptions, type TransactionOptions } from './queryable';
 import { buildBatch, buildRows, type ResultRow } from './row-builder';
 import { classificationOf, NO_PARAMS, type StatementRunner } from './statement-runner';
+import { keepExemplar } from '../runtime/exemplars';
 
 type TxState = 'active' | 'committed' | 'rolled back' | 'ended (outcome unknown)';
 
@@ -323,3 +324,8 @@ export function checkBeginOptions(dialect: Dialect, options: TransactionOptions)
   if (readOnly !== undefined) begin.readOnly = readOnly;
   return begin;
 }
+
+// See runtime/exemplars.ts: a transaction (and its savepoints) dies when it ends; these keep its classes.
+const exemplarTree: TreeState = keepExemplar({ savepoints: 0, aborted: undefined, broken: undefined });
+const exemplarTx = keepExemplar(Reflect.construct(Transaction, [{}, {}, undefined, undefined, exemplarTree]) as Transaction);
+keepExemplar(Reflect.construct(Transaction, [{}, {}, exemplarTx, 'sp', exemplarTree]));

@@ -37,3 +37,4 @@ export { SqlCompiler } from './compiler/ddl-compiler';
 export { VISITORS } from './compiler/expression-compiler';
 export { formatDate, formatTime, normalizeTime, parseTimestamp, toDate } from './types/temporal';
 export { bigintFromDriver, decimalText, decimalTextCodec, isNullish, numberCodec, toBigInt, toBuffer } from './types/codec-helpers';
+import './exemplar-statements';

@@ -2,7 +2,7 @@ import type { RowDecoder } from '../../engine/array-results';
 import { InvalidArgumentError, MappingError } from '../../errors/errors';
 import type { IdentityMap } from '../identity/identity-map';
 import { type IdentityKey, identityOf, isPlainKeyColumn } from '../identity/identity-key';
-import { keepExemplar } from '../identity/exemplars';
+import { keepExemplar } from '../../runtime/exemplars';
 import { attachState, InstanceState, type SessionLink, stateOf } from '../identity/instance-state';
 import type { EntityMetadata } from '../metadata/entity-metadata';
 import { type ClassShape, classShape } from './class-shape';

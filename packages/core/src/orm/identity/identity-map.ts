@@ -1,6 +1,6 @@
 import type { EntityMetadata } from '../metadata/entity-metadata';
 import type { IdentityKey } from './identity-key';
-import { keepExemplar } from './exemplars';
+import { keepExemplar } from '../../runtime/exemplars';
 import { attachState, type InstanceState, stateOf } from './instance-state';
 
 /**

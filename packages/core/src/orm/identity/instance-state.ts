@@ -1,5 +1,5 @@
 import type { EntityMetadata } from '../metadata/entity-metadata';
-import { keepExemplar } from './exemplars';
+import { keepExemplar } from '../../runtime/exemplars';
 import type { IdentityKey } from './identity-key';
 
 /**

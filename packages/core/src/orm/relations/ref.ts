@@ -1,6 +1,7 @@
 import { InvalidArgumentError, NotLoadedError } from '../../errors/errors';
 import { RELATION } from '../../sql/schema/entity-table';
 import type { RelationValue } from '../../sql/schema/entity-table';
+import { keepExemplar } from '../../runtime/exemplars';
 import type { EntityClass } from '../metadata/entity-metadata';
 
 const TO_ONE: { readonly many: false } = Object.freeze({ many: false });
@@ -155,3 +156,6 @@ export function setInstanceKeyReader(reader: (entity: object) => unknown): void 
 export function isRef(value: unknown): value is Ref<object, unknown> {
   return value instanceof Ref;
 }
+
+// See exemplars.ts: a session's Refs all die between requests; this one keeps their hidden class (and the code using it).
+keepExemplar(new Ref<object, unknown>(Object, 0, {})).bind({}, 'ref');

@@ -2,6 +2,7 @@ import type { Engine } from '../../engine/engine';
 import type { RunResult, StreamOptions } from '../../engine/queryable';
 import type { Transaction } from '../../engine/transaction';
 import type { Compilable, CompiledQuery } from '../../sql/dialect';
+import { keepExemplar } from '../../runtime/exemplars';
 
 /**
  * Where a session's statements run. Outside a transaction, on the engine: each statement on a
@@ -110,3 +111,6 @@ export class TransactionConnection implements SessionConnection {
     return this.transaction.stream(precompiled<R>(compiled), options);
   }
 }
+
+// See runtime/exemplars.ts.
+keepExemplar(new TransactionConnection({} as Transaction));

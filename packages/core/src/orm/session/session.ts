@@ -4,7 +4,7 @@ import type { Transaction } from '../../engine/transaction';
 import { InvalidArgumentError, NotFoundError } from '../../errors/errors';
 import type { Compilable, CompiledQuery, SqlDialect } from '../../sql/dialect';
 import type { HydrationTarget } from '../hydration/hydrator';
-import { keepExemplar } from '../identity/exemplars';
+import { keepExemplar } from '../../runtime/exemplars';
 import { IdentityMap } from '../identity/identity-map';
 import { type InstanceState, stateOf } from '../identity/instance-state';
 import type { EntityClass } from '../metadata/entity-metadata';

@@ -1,9 +1,10 @@
+import { keepExemplar } from '../../runtime/exemplars';
 import { keyPart } from '../identity/identity-key';
-import { type InstanceState, stateOf } from '../identity/instance-state';
+import { InstanceState, stateOf } from '../identity/instance-state';
 import type { ColumnProperty, EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
 import { Collection } from '../relations/collection';
 import type { AssociationChange, ChangeSet, DeleteChange, InsertChange, UpdateChange } from './change-set';
-import { insertChange } from './persister/row-values';
+import { insertChange, pendingRowOf } from './persister/row-values';
 import { updateChange } from './persister/update-persister';
 import { keyOfInstance } from './relationship-sync';
 import { foreignKeySlots } from './row-links';
@@ -195,3 +196,10 @@ function manyToManyOf(meta: EntityMetadata): readonly RelationProperty[] {
   if (list === undefined) manyToManies.set(meta, (list = meta.relations.filter((r) => r.relation === 'manyToMany')));
   return list;
 }
+
+// See exemplars.ts: a flush's change records all die with it; one of each keeps their classes.
+const exemplarState = new InstanceState({} as EntityMetadata, undefined, undefined, 'pending');
+const exemplarRow = keepExemplar(pendingRowOf(insertChange(exemplarState, {}), exemplarState.meta, []));
+exemplarRow.key = 0;
+keepExemplar(updateChange(exemplarState, {}, []));
+keepExemplar<ChangeSet>({ inserts: [], updates: [], deletes: [], associations: [], isEmpty: true });

@@ -5,6 +5,7 @@ import type { AssociationChange, ChangeSet, DeleteChange, FlushStep, InsertChang
 import { breakCycles, componentsInDependencyOrder, type Edge, type RowParent, rowLevels } from './dependency-graph';
 import { foreignKeyRelations, relatedInstance, rootOf, snapshotTarget } from './row-links';
 import { deletesFirst } from './unique-links';
+import { keepExemplar } from '../../runtime/exemplars';
 
 /**
  * The commit order: a change set as ordered flush steps. Pure (no database, no session).
@@ -320,3 +321,7 @@ function associationSteps(changes: readonly AssociationChange[]): FlushStep[] {
     changes: [...list.filter((c) => c.kind === 'unlink'), ...list.filter((c) => c.kind === 'link')],
   }));
 }
+
+// See runtime/exemplars.ts: a flush's steps die with it; one of each shape keeps their classes.
+keepExemplar<FlushStep>({ kind: 'insert', meta: {} as EntityMetadata, changes: [] });
+keepExemplar<FlushStep>({ kind: 'insert', meta: {} as EntityMetadata, changes: [], deferred: [] });

@@ -1,8 +1,9 @@
+import { keepExemplar } from '../../runtime/exemplars';
 import type { EntityIdentities } from '../identity/identity-map';
 import type { InstanceState } from '../identity/instance-state';
 import type { EntityMetadata } from '../metadata/entity-metadata';
 import type { Collection } from '../relations/collection';
-import type { FlushOutcome, Undo } from './flush-result';
+import type { FlushListener, FlushOutcome, Undo } from './flush-result';
 import { writeQuietly } from './tracking/accessors';
 import { parseJson, serializeJson } from './tracking/equality';
 import { storageOf } from './tracking/storage';
@@ -172,3 +173,7 @@ function discardChanges(uow: UnitOfWork, touched: Set<object>): void {
   uow.associations.clear();
   uow.orphans.clear();
 }
+
+// See runtime/exemplars.ts: the listener and record of a flush die with its session; these keep their classes.
+keepExemplar<FlushListener>({ write: writeQuietly, onInserted: () => undefined, onDeleted: () => undefined });
+keepExemplar<FlushRecord>({ undo: () => undefined, inserted: [], updated: [], deleted: [], json: new Map() });

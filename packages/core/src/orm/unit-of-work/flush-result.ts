@@ -1,8 +1,9 @@
 import { type IdentityKey, identityOf, keyPart } from '../identity/identity-key';
+import { keepExemplar } from '../../runtime/exemplars';
 import type { InstanceState } from '../identity/instance-state';
 import type { EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
 import { Ref } from '../relations/ref';
-import type { FlushContext } from './persister/flush-context';
+import { FLUSH_CONTEXT_EXEMPLAR, type FlushContext } from './persister/flush-context';
 import { type PendingRow, primaryKeySlots } from './persister/row-values';
 import { foreignKeyRelations, foreignKeySlots } from './row-links';
 import { hasAccessors } from './tracking/accessors';
@@ -321,3 +322,7 @@ function fixRefs(instance: object, plan: ToOnePlan, values: readonly unknown[], 
     ref.key = key;
   }
 }
+
+// See exemplars.ts: a flush's outcome and undo log die with their flush; these keep their classes.
+keepExemplar(new FlushOutcome(FLUSH_CONTEXT_EXEMPLAR));
+keepExemplar(new UndoLog(assignProperty));

@@ -1,4 +1,4 @@
-import { keepExemplar } from '../identity/exemplars';
+import { keepExemplar } from '../../runtime/exemplars';
 import { attachState, InstanceState } from '../identity/instance-state';
 import type { EntityMetadata } from '../metadata/entity-metadata';
 import { storageOf } from './tracking/storage';

@@ -5,6 +5,7 @@ import type { Transaction } from '../../engine/transaction';
 import { TransactionStateError } from '../../errors/errors';
 import { Epoch, revertEpoch } from './flush-journal';
 import type { UnitOfWork } from './unit-of-work';
+import { keepExemplar } from '../../runtime/exemplars';
 
 /**
  * A session's transactions. Without one, reads run on the engine (autocommit); the first flush
@@ -241,3 +242,7 @@ export class SessionTransactions {
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+// See runtime/exemplars.ts: a session's transaction levels die with it; one of each shape keeps their classes.
+keepExemplar<Level>({ tx: {} as Transaction, connection: {} as Connection, epoch: {} as Epoch });
+keepExemplar<Level>({ tx: {} as Transaction, epoch: {} as Epoch });

@@ -2,6 +2,7 @@ import type { RunResult } from '../../../engine/queryable';
 import type { ResultRow } from '../../../engine/row-builder';
 import type { Compilable, CompiledQuery, SqlDialect } from '../../../sql/dialect';
 import type { IdentityKey } from '../../identity/identity-key';
+import { keepExemplar } from '../../../runtime/exemplars';
 import type { InstanceState } from '../../identity/instance-state';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 import { rootOf } from '../row-links';
@@ -102,3 +103,6 @@ export class FlushContext implements KeySource {
     return new Date(this.now.getTime());
   }
 }
+
+// See exemplars.ts: one context lives on, so the classes of a flush's context (and the code using them) outlive its flushes.
+export const FLUSH_CONTEXT_EXEMPLAR = keepExemplar(new FlushContext({} as SqlDialect, { run: () => Promise.reject(new Error('exemplar')) }, { plan: {} as WritePlan, now: new Date(0) }));

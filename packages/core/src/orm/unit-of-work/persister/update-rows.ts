@@ -1,3 +1,4 @@
+import { keepExemplar } from '../../../runtime/exemplars';
 import type { ResultRow } from '../../../engine/row-builder';
 import { node } from '../../../sql/ast';
 import type { ExprNode } from '../../../sql/ast';
@@ -294,3 +295,6 @@ async function updateWithArrays(ctx: FlushContext, batch: RowBatch, cols: Column
     throw await findStale(ctx, batch.meta, chunk, 'UPDATE');
   }
 }
+
+// See runtime/exemplars.ts.
+keepExemplar<Columns>({ set: [], key: [], version: undefined });
