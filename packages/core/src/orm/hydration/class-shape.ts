@@ -27,7 +27,7 @@ export interface ClassShape {
   readonly snapshot: (row: unknown[]) => unknown[];
   /** `@AfterLoad` method names. */
   readonly afterLoad: readonly string[];
-  /** An exemplar instance is kept (see identity/exemplars.ts). */
+  /** An exemplar instance is kept (see runtime/exemplars.ts). */
   kept: boolean;
 }
 

@@ -201,7 +201,7 @@ export class Hydrator {
 const exemplarsPerEntity = new WeakMap<EntityMetadata, number>();
 const MAX_EXEMPLARS_PER_ENTITY = 8;
 
-/** See exemplars.ts: an instance built like the others (a copy of a real row), in no session. */
+/** See runtime/exemplars.ts: an instance built like the others (a copy of a real row), in no session. */
 function keepEntityExemplar(shape: ClassShape, row: readonly unknown[]): void {
   shape.kept = true;
   const count = exemplarsPerEntity.get(shape.meta) ?? 0;

@@ -320,6 +320,6 @@ function stateIn(instance: object, group: Group): InstanceState | undefined {
   return state !== undefined && state.group === group && group[state.index] === instance ? state : undefined;
 }
 
-// See exemplars.ts.
+// See runtime/exemplars.ts.
 keepExemplar(new IdentityMap()).entities({} as EntityMetadata).lookup(0);
 keepExemplar(new StrongRef([]));

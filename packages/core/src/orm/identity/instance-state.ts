@@ -132,5 +132,5 @@ export function attachState(instance: object, state: InstanceState): void {
   StateSlot.write(instance, state);
 }
 
-// See exemplars.ts: the states hydration makes share this one's hidden class.
+// See runtime/exemplars.ts: the states hydration makes share this one's hidden class.
 keepExemplar(new InstanceState({} as EntityMetadata, 0, [], 'persistent')).session = { isClosed: false };

@@ -157,5 +157,5 @@ export function isRef(value: unknown): value is Ref<object, unknown> {
   return value instanceof Ref;
 }
 
-// See exemplars.ts: a session's Refs all die between requests; this one keeps their hidden class (and the code using it).
+// See runtime/exemplars.ts: a session's Refs all die between requests; this one keeps their hidden class (and the code using it).
 keepExemplar(new Ref<object, unknown>(Object, 0, {})).bind({}, 'ref');

@@ -77,7 +77,7 @@ export class Session implements EntityQueryRunner, AsyncDisposable {
       queryExists: (q) => this.queryExists(q, false),
       streamEntities: (q, batchSize) => this.streamEntities(q, batchSize, false),
     };
-    // See exemplars.ts: one session that outlives the others keeps the class of all of them.
+    // See runtime/exemplars.ts: one session that outlives the others keeps the class of all of them.
     if (!exemplarMade) {
       exemplarMade = true;
       keepExemplar(new Session({ dialect: engine.dialect } as Engine));

@@ -197,9 +197,13 @@ function manyToManyOf(meta: EntityMetadata): readonly RelationProperty[] {
   return list;
 }
 
-// See exemplars.ts: a flush's change records all die with it; one of each keeps their classes.
+// See runtime/exemplars.ts: a flush's change records all die with it; one of each, its fields
+// holding what a flush puts there, keeps their classes.
 const exemplarState = new InstanceState({} as EntityMetadata, undefined, undefined, 'pending');
 const exemplarRow = keepExemplar(pendingRowOf(insertChange(exemplarState, {}), exemplarState.meta, []));
-exemplarRow.key = 0;
-keepExemplar(updateChange(exemplarState, {}, []));
+exemplarRow.key = 1;
+exemplarRow.priorKey = 1;
+exemplarRow.priorSnapshot = [];
+exemplarRow.priorValues = [];
+Object.assign(keepExemplar(updateChange(exemplarState, {}, [])), { values: [], before: [], slots: [], key: 1 });
 keepExemplar<ChangeSet>({ inserts: [], updates: [], deletes: [], associations: [], isEmpty: true });

@@ -323,6 +323,6 @@ function fixRefs(instance: object, plan: ToOnePlan, values: readonly unknown[], 
   }
 }
 
-// See exemplars.ts: a flush's outcome and undo log die with their flush; these keep their classes.
+// See runtime/exemplars.ts: a flush's outcome and undo log die with their flush; these keep their classes.
 keepExemplar(new FlushOutcome(FLUSH_CONTEXT_EXEMPLAR));
 keepExemplar(new UndoLog(assignProperty));

@@ -7,7 +7,7 @@ import { storageOf } from './tracking/storage';
  * Keep alive the hidden class an application's new object of `meta` ends up with once it is
  * in a session: made by its constructor, given its storage by its first property write, then
  * its state when it joins. V8 holds those classes only through their instances (see
- * identity/exemplars.ts): when every new object of a class dies before a full collection (a
+ * runtime/exemplars.ts): when every new object of a class dies before a full collection (a
  * request's objects, a benchmark run's), the classes die too, and every function optimized for
  * them (add, cascade, the insert step, applying its outcome) is deoptimized at the next flush
  * (measured on W1: seven deoptimizations per run, each run compiling the flush path afresh).

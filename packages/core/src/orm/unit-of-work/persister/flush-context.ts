@@ -104,5 +104,5 @@ export class FlushContext implements KeySource {
   }
 }
 
-// See exemplars.ts: one context lives on, so the classes of a flush's context (and the code using them) outlive its flushes.
+// See runtime/exemplars.ts: one context lives on, so the classes of a flush's context (and the code using them) outlive its flushes.
 export const FLUSH_CONTEXT_EXEMPLAR = keepExemplar(new FlushContext({} as SqlDialect, { run: () => Promise.reject(new Error('exemplar')) }, { plan: {} as WritePlan, now: new Date(0) }));
