@@ -1,6 +1,8 @@
 /**
- * One long-lived instance of each kind of object a session makes per row or per session
- * (instance states, entities, identity-map parts, sessions).
+ * One long-lived instance of each kind of object made per row or per request: instance
+ * states, entities, Refs, identity-map parts and sessions; a flush's context, records, steps
+ * and outcome; transactions and connections; Core statements of the common shapes. Kept here,
+ * below the engine and Core SQL, so every layer can use it.
  *
  * Why: V8 reaches the hidden class an object ends up with after its constructor (or its
  * hydration) through transitions it holds weakly, and optimized code embeds those classes
