@@ -2,11 +2,15 @@
  * Run by gc-survival.test.ts in a child process (`--expose-gc --trace-deopt`): the same
  * request, repeated, with two full collections between repetitions, as in a server idle
  * between requests. Prints `round N` before each repetition; the test reads V8's trace.
+ * Arguments: the number of rounds, and an engine URL (default: an in-memory SQLite database;
+ * on a server database its tables are dropped and created).
  */
 import 'reflect-metadata';
 import { Collection, Column, createEngine, Entity, ManyToOne, OneToMany, PrimaryKey, Registry, select, table } from '../../src/index';
 import type { Engine, Ref } from '../../src/index';
 import '../../../sqlite/src/index';
+import '../../../postgres/src/index';
+import '../../../mysql/src/index';
 
 const registry = new Registry({ name: 'gc-survival' });
 
@@ -50,7 +54,8 @@ async function request(engine: Engine, round: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const engine = createEngine('sqlite::memory:');
+  const engine = createEngine(process.argv[3] ?? 'sqlite::memory:');
+  await engine.dropAll(registry).catch(() => undefined);
   await engine.createAll(registry);
   const gc = (globalThis as { gc?: () => void }).gc!;
   for (let round = 0; round < Number(process.argv[2] ?? 8); round++) {
