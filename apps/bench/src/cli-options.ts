@@ -10,6 +10,8 @@ export interface CliOptions {
   readonly contenders: Contender[];
   readonly runs: number;
   readonly warmups: number;
+  /** Warm-up continues until each contender has spent this long in it (at most MAX_WARMUP_ROUNDS rounds). */
+  readonly warmupMs: number;
   readonly scale: number;
   readonly json: string | undefined;
   readonly markdown: boolean;
@@ -20,7 +22,15 @@ export interface CliOptions {
 }
 
 /** `--smoke`: tiny data, one run, no extra warm-up (the counting run still warms up). */
-export const SMOKE = { scale: 0.01, runs: 1, warmups: 0 } as const;
+export const SMOKE = { scale: 0.01, runs: 1, warmups: 0, warmupMs: 0 } as const;
+
+/**
+ * Warm-up time per contender by default: JIT-compiled code reaches its steady speed only after
+ * a number of runs, more for a large code path than for a driver loop (measured: Athanor's W3
+ * on SQLite 9.5–12 ms over its first ten runs, 8.5 from there on; raw's loop is steady after
+ * one). A count of warm-ups fits one workload size only; a time fits all of them.
+ */
+export const DEFAULT_WARMUP_MS = 500;
 
 export const USAGE = `Usage: pnpm bench [options]
 
@@ -29,6 +39,7 @@ export const USAGE = `Usage: pnpm bench [options]
   --contender LIST   contenders: ${CONTENDERS.map((c) => c.id).join(',')} (default: all)
   --runs N           timed runs per contender (default 5)
   --warmup N         untimed runs after the statement-counting run (default 1)
+  --warmup-ms N      then more, until each contender has warmed up this long (default ${DEFAULT_WARMUP_MS}; 0: none)
   --scale F          data size factor: 1 = 10k users, 50k posts (default 1)
   --json FILE        write the records as JSON
   --markdown         print the tables as Markdown (for RESULTS.md)
@@ -63,7 +74,7 @@ function positive(raw: string, flag: string, integer: boolean, allowZero = false
 export function parseArgs(argv: readonly string[]): CliOptions {
   const values = new Map<string, string>();
   const flags = new Set<string>();
-  const takesValue = new Set(['--db', '--workload', '--contender', '--runs', '--warmup', '--scale', '--json']);
+  const takesValue = new Set(['--db', '--workload', '--contender', '--runs', '--warmup', '--warmup-ms', '--scale', '--json']);
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
     if (arg === '--') continue; // pnpm may pass it through
@@ -91,6 +102,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     contenders: get('--contender') ? list(get('--contender')!, 'contender', contenderById, CONTENDERS.map((c) => c.id)) : [...CONTENDERS],
     runs: get('--runs') ? positive(get('--runs')!, '--runs', true) : smoke ? SMOKE.runs : 5,
     warmups: get('--warmup') ? positive(get('--warmup')!, '--warmup', true, true) : smoke ? SMOKE.warmups : 1,
+    warmupMs: get('--warmup-ms') ? positive(get('--warmup-ms')!, '--warmup-ms', true, true) : smoke ? SMOKE.warmupMs : DEFAULT_WARMUP_MS,
     scale: get('--scale') ? positive(get('--scale')!, '--scale', false) : smoke ? SMOKE.scale : 1,
     json: get('--json'),
     markdown: flags.has('--markdown'),

@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   const env = environment();
   console.log(`athanor bench · ${describeEnvironment(env)}`);
   console.log(
-    `runs ${options.runs} (+ counting run, ${options.warmups} warm-up) · scale ${options.scale} · ` +
+    `runs ${options.runs} (+ counting run, ${options.warmups} warm-up${options.warmupMs > 0 ? ` and ≥ ${options.warmupMs} ms` : ''}) · scale ${options.scale} · ` +
       `${options.contenders.map((c) => c.id).join(' vs ')}` +
       (options.isolate ? ' · a process per contender' : '') +
       (gc ? '' : ' · WARNING: no --expose-gc, runs are not preceded by a forced GC'),
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
     contenders: options.contenders,
     runs: options.runs,
     warmups: options.warmups,
+    warmupMs: options.warmupMs,
     scale: options.scale,
     progress: terminalProgress(),
     gc,

@@ -13,6 +13,9 @@ import { serverVersion } from './raw-drivers';
 import { median, medianMetrics } from './stats';
 import { ensureDatabase, resolveTarget, type Target, type TargetOverrides } from './targets';
 
+/** Warm-up rounds at most, whatever `warmupMs` asks (a 10 ms workload is steady well before). */
+const MAX_WARMUP_ROUNDS = 50;
+
 export interface BenchPlan {
   readonly dbs: readonly DbId[];
   readonly workloads: readonly Workload[];
@@ -21,6 +24,8 @@ export interface BenchPlan {
   readonly runs: number;
   /** Untimed runs after the counting run (which already warms up). */
   readonly warmups: number;
+  /** Then more untimed rounds until each contender has spent this long warming up (default 0). */
+  readonly warmupMs?: number;
   readonly scale: number;
   readonly targets?: TargetOverrides;
   readonly progress?: Progress;
@@ -137,10 +142,18 @@ async function runWorkload(
       checkStatements(workload, sizes, db, entry, result, progress);
     }
     agree(where, entries);
-    for (let w = 0; w < plan.warmups; w++) {
-      for (const entry of entries) {
-        progress.update(`${where} · warm-up ${w + 1}/${plan.warmups} · ${entry.contender.id}`);
+    // At least `warmups` rounds, then rounds for the contenders that have not yet spent
+    // `warmupMs` warming up (see DEFAULT_WARMUP_MS), up to MAX_WARMUP_ROUNDS.
+    const warmupMs = plan.warmupMs ?? 0;
+    const warmed = entries.map(() => 0);
+    for (let w = 0; w < plan.warmups || (w < MAX_WARMUP_ROUNDS && warmed.some((ms) => ms < warmupMs)); w++) {
+      for (let i = 0; i < entries.length; i++) {
+        if (w >= plan.warmups && warmed[i]! >= warmupMs) continue;
+        const entry = entries[i]!;
+        progress.update(`${where} · warm-up ${w + 1} · ${entry.contender.id}`);
+        const start = performance.now();
         expectSame(where, entry, await entry.runner.warm());
+        warmed[i]! += performance.now() - start;
       }
     }
     for (let r = 0; r < plan.runs; r++) {
