@@ -40,6 +40,11 @@ export interface Environment {
   readonly packages: Readonly<Record<string, string>>;
   /** 1-minute load average when the bench started: other work on the machine skews results. */
   readonly load: number;
+  /**
+   * NODE_OPTIONS, which the isolated contenders inherit too: a V8 setting such as
+   * `--max-semi-space-size` changes every contender's times (see RESULTS.md).
+   */
+  readonly nodeOptions: string | undefined;
 }
 
 /** The 1-minute load average, rounded. */
@@ -58,10 +63,12 @@ export function environment(): Environment {
     memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     packages: Object.fromEntries(PACKAGES.map((p) => [p, versionOf(p)])),
     load: currentLoad(),
+    nodeOptions: process.env.NODE_OPTIONS?.trim() || undefined,
   };
 }
 
 export function describeEnvironment(env: Environment): string {
   const packages = Object.entries(env.packages).map(([name, version]) => `${name} ${version}`).join(', ');
-  return `${env.date} · ${env.revision} · node ${env.node} · ${env.cpu} × ${env.cores} cores · ${env.memoryGb} GB · load ${env.load} · ${packages}`;
+  const options = env.nodeOptions === undefined ? '' : ` · NODE_OPTIONS ${env.nodeOptions}`;
+  return `${env.date} · ${env.revision} · node ${env.node}${options} · ${env.cpu} × ${env.cores} cores · ${env.memoryGb} GB · load ${env.load} · ${packages}`;
 }
