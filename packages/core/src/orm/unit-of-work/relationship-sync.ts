@@ -343,7 +343,7 @@ function added(collection: Collection<object>, item: object): void {
   const tracker = ownerTracker(owner);
   if (relation.relation === 'oneToMany') {
     const inverse = relation.inverse;
-    if (inverse !== undefined) assignToOne(item, itemMeta, inverse, owner);
+    if (inverse !== undefined && !setNewParent(collection, item, itemMeta, inverse)) assignToOne(item, itemMeta, inverse, owner);
   } else {
     const back = relation.inverse === undefined ? undefined : (item as Row)[relation.inverse.name];
     if (back instanceof Collection && back.isLoaded && !back.items!.includes(owner)) {
@@ -354,6 +354,24 @@ function added(collection: Collection<object>, item: object): void {
     if (tracker !== undefined && link !== undefined) tracker.association(link[0], link[1], link[2], 'link');
   }
   if (tracker !== undefined && relation.cascade.has('save')) tracker.cascadeAdd(item);
+}
+
+/**
+ * `parent.children.add(child)` while a new tree is built: parent and child in no session, the
+ * child pointing nowhere yet. Its to-one is set directly; everything else assignToOne does is
+ * then a no-op (no session to tell; the collection already holds the child, so there is
+ * nothing to back-populate). Measured on W1's 50k adds: building the objects 76–80 → 68–71 ms
+ * (about 1–3% of the whole W1). Returns false when the general path is needed.
+ */
+function setNewParent(collection: Collection<object>, item: object, itemMeta: EntityMetadata, inverse: RelationProperty): boolean {
+  const owner = collection.owner;
+  if (!collection.isLoaded || stateOf(owner) !== undefined || stateOf(item) !== undefined) return false;
+  const access = toOneAccess(itemMeta, inverse);
+  const current = access.read(item);
+  if (current !== null && current !== undefined) return false;
+  const ref = new Ref<object, unknown>(owner.constructor as typeof inverse.target.class, keyOfInstance(owner), owner);
+  access.write(item, ref.bind(item, inverse.name));
+  return true;
 }
 
 function removed(collection: Collection<object>, item: object): void {

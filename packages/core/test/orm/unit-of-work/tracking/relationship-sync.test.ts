@@ -49,6 +49,20 @@ describe('relationship sync', () => {
     expect(b.author.get()).toBe(bob);
   });
 
+  test('a new child added to a new parent points at it (with its key when set); a child that had a parent moves', () => {
+    const ann = Object.assign(author('ann'), { id: 7 });
+    const p = post('p');
+    ann.posts.add(p);
+    expect(p.author.get()).toBe(ann);
+    expect(p.author.id).toBe(7);
+    const bob = author('bob');
+    bob.posts.add(p);
+    expect(p.author.get()).toBe(bob);
+    expect(p.author.id).toBeUndefined();
+    expect(ann.posts.getItems()).toEqual([]);
+    expect(bob.posts.getItems()).toEqual([p]);
+  });
+
   test('many-to-many: adding on one side adds on the other (when loaded); removing too', () => {
     const p = post('p');
     const t = Object.assign(new Tag(), { name: 't' });
