@@ -117,8 +117,17 @@ export function recordIndex(target: object, index: IndexRecord): void {
   ownRecord(ctorOf(target)).indexes.push(index);
 }
 
+/** Lifecycle events some class in the process declares a hook for (only ever grows). */
+const declaredHookEvents = new Set<LifecycleEvent>();
+
+/** Whether any class declares a hook for `event`: when none does, a flush skips looking per object. */
+export function hookDeclared(event: LifecycleEvent): boolean {
+  return declaredHookEvents.has(event);
+}
+
 export function recordHook(target: object, key: string | symbol, event: LifecycleEvent, decorator: string): void {
   const method = propertyName(key, decorator);
+  declaredHookEvents.add(event);
   const hooks = ownRecord(ctorOf(target)).hooks;
   const list = hooks.get(event) ?? [];
   if (!list.includes(method)) list.push(method);

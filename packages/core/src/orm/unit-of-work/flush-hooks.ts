@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FlushRecord } from './flush-journal';
-import { anyHooks, runEntityHooks } from './lifecycle-hooks';
+import { anyHooks, mayHaveHooks, runEntityHooks } from './lifecycle-hooks';
 import { emitSessionEvent, hasSessionListeners } from './session-events';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -68,6 +68,7 @@ async function before(uow: UnitOfWork, phase: 'events' | 'entities'): Promise<vo
 
 /** Whether any flushed row's class has `event` hooks (each class checked once). */
 function rowsHooked(rows: readonly { readonly instance: object }[], event: 'afterInsert' | 'afterUpdate' | 'afterDelete'): boolean {
+  if (!mayHaveHooks(event)) return false;
   const checked: unknown[] = [];
   outer: for (let i = 0; i < rows.length; i++) {
     const instance = rows[i]!.instance;

@@ -1,3 +1,4 @@
+import { hookDeclared } from '../metadata/decorator-records';
 import type { EntityClass, LifecycleEvent } from '../metadata/entity-metadata';
 import { metaOfInstance } from './relationship-sync';
 
@@ -14,6 +15,8 @@ export type EntityEvent = Exclude<LifecycleEvent, 'afterLoad'>;
 export type EntityListener<T extends object = object> = (entity: T, session: unknown) => unknown;
 
 const listeners = new Map<EntityClass, Map<EntityEvent, EntityListener[]>>();
+/** Listeners registered and not removed, all classes and events together. */
+let listenerCount = 0;
 
 /** Call `listener(entity, session)` for every `event` of instances of `cls` (and its subclasses). Returns a function removing it. */
 export function addEntityListener<T extends object>(cls: abstract new (...args: any[]) => T, event: EntityEvent, listener: EntityListener<T>): () => void {
@@ -21,6 +24,7 @@ export function addEntityListener<T extends object>(cls: abstract new (...args: 
   if (byEvent === undefined) listeners.set(cls as EntityClass, (byEvent = new Map()));
   const list = byEvent.get(event) ?? [];
   list.push(listener as EntityListener);
+  listenerCount++;
   byEvent.set(event, list);
   return () => removeEntityListener(cls, event, listener);
 }
@@ -29,11 +33,23 @@ export function removeEntityListener<T extends object>(cls: abstract new (...arg
   const list = listeners.get(cls as EntityClass)?.get(event);
   if (list === undefined) return;
   const i = list.indexOf(listener as EntityListener);
-  if (i >= 0) list.splice(i, 1);
+  if (i < 0) return;
+  list.splice(i, 1);
+  listenerCount--;
+}
+
+/**
+ * Whether anything in the process could be called for `event`: some class declares a hook for
+ * it, or a listener is registered. When not (the usual case), a flush does not look at its
+ * objects one by one (measured on W1: 5 ms of 60k objects, before and after the flush).
+ */
+export function mayHaveHooks(event: EntityEvent): boolean {
+  return listenerCount > 0 || hookDeclared(event);
 }
 
 /** Whether any object of this event may have something to call (cheap check before walking the sets). */
 export function anyHooks(instances: Iterable<object>, event: EntityEvent): boolean {
+  if (!mayHaveHooks(event)) return false;
   // The answer is the class's: each class is checked once (a flush's objects interleave a few
   // classes: a user, its posts, the next user…). Arrays and sets get their own loops.
   const checked: unknown[] = [];
