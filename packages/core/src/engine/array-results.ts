@@ -62,32 +62,40 @@ function planOf(columns: readonly ResultColumn[]): RowsDecoder {
  * read decoded about three times as fast). The loop stays for where `new Function` is forbidden.
  */
 function generated(slots: readonly number[], decoders: readonly ((value: unknown) => unknown)[]): RowsDecoder {
-  if (codegenAvailable) {
-    try {
-      const names = decoders.map((_, k) => `d${k}`);
-      // SQL NULL stays null: decoders only ever see real values.
-      const body = slots.map((c, k) => `v = r[${c}];\n    if (v !== null && v !== undefined) r[${c}] = d${k}(v);`).join('\n    ');
-      const source = `return function decodeRows(rows) {\n  for (let i = 0; i < rows.length; i++) {\n    const r = rows[i];\n    let v;\n    ${body}\n  }\n};`;
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      return new Function(...names, source)(...decoders) as RowsDecoder;
-    } catch {
-      // A Content-Security-Policy without 'unsafe-eval': loop instead.
-      codegenAvailable = false;
-    }
-  }
-  return looped(slots, decoders);
+  const source = `return function decodeRows(rows) {\n  for (let i = 0; i < rows.length; i++) {\n    const r = rows[i];\n    let v;\n    ${decodeStatements(slots, '    ')}\n  }\n};`;
+  const made = compiled<RowsDecoder>(decoders, source);
+  if (made !== undefined) return made;
+  const decodeRow = looped(slots, decoders);
+  return (rows) => {
+    for (let i = 0; i < rows.length; i++) decodeRow(rows[i]!);
+  };
 }
 
-function looped(slots: readonly number[], decoders: readonly ((value: unknown) => unknown)[]): RowsDecoder {
+/** Each decoded column of row `r` decoded in place; SQL NULL stays null: decoders only ever see real values. */
+function decodeStatements(slots: readonly number[], indent: string): string {
+  return slots.map((c, k) => `v = r[${c}];\n${indent}if (v !== null && v !== undefined) r[${c}] = d${k}(v);`).join(`\n${indent}`);
+}
+
+/** `source` compiled with the decoders as d0, d1…; undefined where a Content-Security-Policy forbids it. */
+function compiled<T>(decoders: readonly ((value: unknown) => unknown)[], source: string): T | undefined {
+  if (!codegenAvailable) return undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function(...decoders.map((_, k) => `d${k}`), source)(...decoders) as T;
+  } catch {
+    codegenAvailable = false;
+    return undefined;
+  }
+}
+
+/** The decoding of one row as a loop (no code generation). */
+function looped(slots: readonly number[], decoders: readonly ((value: unknown) => unknown)[]): RowDecoder {
   const width = slots.length;
-  return (rows) => {
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      for (let k = 0; k < width; k++) {
-        const c = slots[k]!;
-        const value = row[c];
-        if (value !== null && value !== undefined) row[c] = decoders[k]!(value);
-      }
+  return (row) => {
+    for (let k = 0; k < width; k++) {
+      const c = slots[k]!;
+      const value = row[c];
+      if (value !== null && value !== undefined) row[c] = decoders[k]!(value);
     }
   };
 }
@@ -113,24 +121,8 @@ export function rowDecoderOf(columns: readonly ResultColumn[]): RowDecoder | und
 }
 
 function generatedRow(slots: readonly number[], decoders: readonly ((value: unknown) => unknown)[]): RowDecoder {
-  if (codegenAvailable) {
-    try {
-      const names = decoders.map((_, k) => `d${k}`);
-      const body = slots.map((c, k) => `v = r[${c}];\n  if (v !== null && v !== undefined) r[${c}] = d${k}(v);`).join('\n  ');
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      return new Function(...names, `return function decodeRow(r) {\n  let v;\n  ${body}\n};`)(...decoders) as RowDecoder;
-    } catch {
-      codegenAvailable = false;
-    }
-  }
-  const width = slots.length;
-  return (row) => {
-    for (let k = 0; k < width; k++) {
-      const c = slots[k]!;
-      const value = row[c];
-      if (value !== null && value !== undefined) row[c] = decoders[k]!(value);
-    }
-  };
+  const source = `return function decodeRow(r) {\n  let v;\n  ${decodeStatements(slots, '  ')}\n};`;
+  return compiled<RowDecoder>(decoders, source) ?? looped(slots, decoders);
 }
 
 /** Decode `rows` in place by `columns` (a column without a decoder passes through); returns `rows`. */
