@@ -5,8 +5,7 @@ import type { Where } from '../query/filter-types';
 import { Collection } from '../relations/collection';
 import { Ref } from '../relations/ref';
 import { identityOf } from '../identity/identity-key';
-import { keyOfInstance, storeInverseOne } from './relationship-sync';
-import { rootOf } from './row-links';
+import { keyOfInstance, keyParts, storeInverseOne, targetOf } from './relationship-sync';
 import { trackerOf } from './tracking/change-tracker';
 import { readToOne, type ToOneAccess, toOneAccess } from './tracking/to-one';
 import type { UnitOfWork } from './unit-of-work';
@@ -231,7 +230,7 @@ export function dropFromCollections(instance: object, state: InstanceState): voi
       if (value instanceof Ref && value.value !== undefined) dropLoaded((value.value as Row)[inverse.name], instance);
     } else if (r.joinColumns.length > 0 && inverse.relation === 'oneToOne') {
       // read, not stored: a link never made into a Ref still designates the target by its key.
-      const target = heldTarget(state, r, toOneAccess(state.meta, r).read(instance));
+      const target = targetOf(toOneAccess(state.meta, r).read(instance), r, trackerOf(state));
       const back = target === undefined ? undefined : (target as Row)[inverse.name];
       if (back instanceof Ref && pointsAt(back, instance, state.meta)) storeInverseOne(target!, inverse, null);
     } else if (r.relation === 'manyToMany') {
@@ -241,29 +240,12 @@ export function dropFromCollections(instance: object, state: InstanceState): voi
   }
 }
 
-/** The object a to-one Ref designates: its value, else the session's object with its key. */
-function heldTarget(state: InstanceState, r: RelationProperty, value: unknown): object | undefined {
-  if (!(value instanceof Ref)) return undefined;
-  if (value.value !== undefined) return value.value;
-  const parts = keyParts(r.target, value.key);
-  return parts === undefined ? undefined : trackerOf(state)?.lookup(rootOf(r.target), identityOf(parts));
-}
-
 /** Whether a Ref designates `instance`: holds it, or (unresolved) has its key. */
 function pointsAt(ref: Ref<object, unknown>, instance: object, meta: EntityMetadata): boolean {
   if (ref.value !== undefined) return ref.value === instance;
   const mine = keyParts(meta, keyOfInstance(instance, meta));
   const theirs = keyParts(meta, ref.key);
   return mine !== undefined && theirs !== undefined && identityOf(mine) === identityOf(theirs);
-}
-
-/** A key value (single value or object of key properties) as primary-key values in key order; undefined when incomplete. */
-function keyParts(meta: EntityMetadata, key: unknown): unknown[] | undefined {
-  if (key === undefined || key === null) return undefined;
-  const pk = meta.primaryKey;
-  if (pk.length === 1) return [key];
-  const parts = pk.map((c) => (key as Row)[c.name]);
-  return parts.some((p) => p === undefined || p === null) ? undefined : parts;
 }
 
 function dropLoaded(collection: unknown, item: object): void {

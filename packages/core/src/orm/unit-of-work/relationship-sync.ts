@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../../errors/errors';
 import { identityOf } from '../identity/identity-key';
 import { type InstanceState, stateOf } from '../identity/instance-state';
-import type { EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
+import type { EntityClass, EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
 import { registryOf } from '../metadata/registry';
 import { Collection, setCollectionHooks } from '../relations/collection';
 import { describeKey, Ref, setInstanceKeyReader } from '../relations/ref';
@@ -75,7 +75,7 @@ function tracked(instance: object, meta: EntityMetadata): void {
 }
 
 /** A to-one key (single value or key object) as primary-key values in key order; undefined when incomplete. */
-function keyParts(target: EntityMetadata, key: unknown): unknown[] | undefined {
+export function keyParts(target: EntityMetadata, key: unknown): unknown[] | undefined {
   if (key === undefined || key === null) return undefined;
   const pk = target.primaryKey;
   if (pk.length === 1) return [key];
@@ -84,12 +84,17 @@ function keyParts(target: EntityMetadata, key: unknown): unknown[] | undefined {
 }
 
 /** The object a to-one value designates: the Ref's entity, else the session's object with that key. */
-function targetOf(value: Ref<object, unknown> | null | undefined, relation: RelationProperty, tracker: ChangeTracker | undefined): object | undefined {
+export function targetOf(value: Ref<object, unknown> | null | undefined, relation: RelationProperty, tracker: ChangeTracker | undefined): object | undefined {
   if (value === null || value === undefined) return undefined;
   if (value.value !== undefined) return value.value;
   if (tracker === undefined) return undefined;
   const parts = keyParts(relation.target, value.key);
   return parts === undefined ? undefined : tracker.lookup(rootOf(relation.target), identityOf(parts));
+}
+
+/** A Ref to the entity `target`, placed in `holder[property]` (its key as the entity holds it now). */
+function refTo(target: object, holder: object, property: string): Ref<object, unknown> {
+  return new Ref<object, unknown>(target.constructor as EntityClass<object>, keyOfInstance(target), target).bind(holder, property);
 }
 
 /** Whether two to-one values designate the same row (or the same new object). */
@@ -121,7 +126,7 @@ function normalize(owner: object, relation: RelationProperty, value: unknown, tr
     return ref.bind(owner, relation.name);
   }
   if (typeof value === 'object' && value instanceof target.class) {
-    return new Ref<object, unknown>(value.constructor as typeof target.class, keyOfInstance(value), value).bind(owner, relation.name);
+    return refTo(value, owner, relation.name);
   }
   const got = typeof value === 'object' ? (value.constructor?.name ?? 'object') : `${typeof value} ${describeKey(value)}`;
   throw new InvalidArgumentError(`${owner.constructor.name}.${relation.name}: assign a ${target.name}, a Ref to one (ref(${target.name}, id)), or null; got ${got}.`);
@@ -183,7 +188,7 @@ function backPopulate(owner: object, relation: RelationProperty, before: object 
     if (back instanceof Ref && back.value === owner) (before as Row)[inverse.name] = null;
   }
   if (after !== undefined) {
-    (after as Row)[inverse.name] = new Ref<object, unknown>(owner.constructor as typeof relation.target.class, keyOfInstance(owner), owner).bind(after, inverse.name);
+    (after as Row)[inverse.name] = refTo(owner, after, inverse.name);
   }
 }
 
@@ -369,8 +374,7 @@ function setNewParent(collection: Collection<object>, item: object, itemMeta: En
   const access = toOneAccess(itemMeta, inverse);
   const current = access.read(item);
   if (current !== null && current !== undefined) return false;
-  const ref = new Ref<object, unknown>(owner.constructor as typeof inverse.target.class, keyOfInstance(owner), owner);
-  access.write(item, ref.bind(item, inverse.name));
+  access.write(item, refTo(owner, item, inverse.name));
   return true;
 }
 
