@@ -9,6 +9,7 @@ import { keyOfInstance, keyParts, storeInverseOne, targetOf } from './relationsh
 import { trackerOf } from './tracking/change-tracker';
 import { readToOne, type ToOneAccess, toOneAccess } from './tracking/to-one';
 import type { UnitOfWork } from './unit-of-work';
+import { relatedInstance } from './row-links';
 
 /**
  * Cascades along relationships, per their `cascade` option:
@@ -70,8 +71,8 @@ function reachable(instance: object, meta: EntityMetadata, out: object[]): numbe
   const plan = savePlanOf(meta);
   let n = 0;
   for (let i = 0; i < plan.toOne.length; i++) {
-    const value = plan.toOne[i]!.stored(instance);
-    if (value instanceof Ref && value.value !== undefined) out[n++] = value.value;
+    const target = relatedInstance(plan.toOne[i]!.peek(instance));
+    if (target !== undefined) out[n++] = target;
   }
   const others = plan.others;
   for (let i = 0; i < others.length; i++) {

@@ -4,6 +4,7 @@ import type { EntityMetadata, RelationProperty } from '../metadata/entity-metada
 import type { AssociationChange, ChangeSet, DeleteChange, FlushStep, InsertChange, PostUpdateChange, UpdateChange } from './change-set';
 import { breakCycles, componentsInDependencyOrder, type Edge, type RowParent, rowLevels } from './dependency-graph';
 import { foreignKeyRelations, relatedInstance, rootOf, snapshotTarget } from './row-links';
+import { toOneHeld } from './tracking/to-one';
 import { deletesFirst } from './unique-links';
 import { keepExemplar } from '../../runtime/exemplars';
 
@@ -219,7 +220,7 @@ function insertSteps(inserts: readonly InsertChange[], postUpdates: PostUpdateCh
       return map.get(target);
     };
     return (c, relation) => {
-      const target = relatedInstance(c.instance, relation);
+      const target = relatedInstance(toOneHeld(c.instance, relation));
       return target === undefined ? undefined : lookup(rootOf(relation.target), target);
     };
   });

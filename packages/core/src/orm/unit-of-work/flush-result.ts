@@ -306,7 +306,8 @@ function fixRefs(instance: object, plan: ToOnePlan, values: readonly unknown[], 
   const relations = plan.relations;
   for (let r = 0; r < relations.length; r++) {
     const relation = relations[r]!;
-    const ref = stored ? plan.accesses[r]!.stored(instance) : (instance as Record<string, unknown>)[relation.name];
+    // A held target (no Ref made yet) needs nothing: its Ref, made on first read, reads the key then.
+    const ref = stored ? plan.accesses[r]!.peek(instance) : (instance as Record<string, unknown>)[relation.name];
     if (!(ref instanceof Ref)) continue;
     const slots = plan.slots[r]!;
     let key: unknown;

@@ -363,10 +363,10 @@ function added(collection: Collection<object>, item: object): void {
 
 /**
  * `parent.children.add(child)` while a new tree is built: parent and child in no session, the
- * child pointing nowhere yet. Its to-one is set directly; everything else assignToOne does is
- * then a no-op (no session to tell; the collection already holds the child, so there is
- * nothing to back-populate). Measured on W1's 50k adds: building the objects 76–80 → 68–71 ms
- * (about 1–3% of the whole W1). Returns false when the general path is needed.
+ * child pointing nowhere yet. Its to-one holds the parent directly (its Ref is made on first
+ * read, see tracking/to-one.ts); everything else assignToOne does is then a no-op (no session
+ * to tell; the collection already holds the child, so there is nothing to back-populate).
+ * Returns false when the general path is needed.
  */
 function setNewParent(collection: Collection<object>, item: object, itemMeta: EntityMetadata, inverse: RelationProperty): boolean {
   const owner = collection.owner;
@@ -374,7 +374,7 @@ function setNewParent(collection: Collection<object>, item: object, itemMeta: En
   const access = toOneAccess(itemMeta, inverse);
   const current = access.read(item);
   if (current !== null && current !== undefined) return false;
-  access.write(item, refTo(owner, item, inverse.name));
+  access.hold(item, owner);
   return true;
 }
 

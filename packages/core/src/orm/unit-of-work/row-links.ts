@@ -26,9 +26,8 @@ export function foreignKeyRelations(meta: EntityMetadata): readonly RelationProp
 
 const fkRelations = new WeakMap<EntityMetadata, readonly RelationProperty[]>();
 
-/** The object a to-one relationship of `instance` holds: a Ref's entity when it has one, or the entity assigned directly. */
-export function relatedInstance(instance: object, relation: RelationProperty): object | undefined {
-  const value = (instance as Record<string, unknown>)[relation.name];
+/** The object a to-one value designates in memory: a Ref's entity when it has one, or an entity held directly. */
+export function relatedInstance(value: unknown): object | undefined {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Ref) return value.value ?? undefined;
   return typeof value === 'object' ? value : undefined;

@@ -8,6 +8,7 @@ import type { ColumnProperty, EntityMetadata, RelationProperty } from '../../met
 import { describeKey, Ref } from '../../relations/ref';
 import type { InsertChange } from '../change-set';
 import { storageOf } from '../tracking/storage';
+import { toOneHeld } from '../tracking/to-one';
 
 /**
  * The values a flush writes, read from instances: mapped properties as they are, foreign keys
@@ -144,7 +145,7 @@ export function keyOf(source: KeySource, instance: object, fallback: EntityMetad
  * before this row) is an error naming the relationship.
  */
 export function targetKey(source: KeySource, instance: object, relation: RelationProperty): unknown[] | null {
-  const value = (instance as Record<string, unknown>)[relation.name];
+  const value = toOneHeld(instance, relation);
   if (value === null || value === undefined) return null;
   let target: unknown = value;
   if (value instanceof Ref) {
@@ -159,7 +160,7 @@ export function targetKey(source: KeySource, instance: object, relation: Relatio
 
 /** `targetKey` for a one-column key: the key value itself (null when the relationship points nowhere). */
 function singleTargetKey(source: KeySource, instance: object, relation: RelationProperty): unknown {
-  const value = (instance as Record<string, unknown>)[relation.name];
+  const value = toOneHeld(instance, relation);
   if (value === null || value === undefined) return null;
   let target: unknown = value;
   if (value instanceof Ref) {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ref, select, stateOf, table } from '@athanor/core';
+import { InvalidArgumentError, ref, Ref, select, stateOf, table } from '@athanor/core';
 import type { AnyTable, EntityClass } from '@athanor/core';
 import { describeEachDialect } from '@athanor/testing';
 import { Comment, Member, Post, postTags, rowCount, stored, Tag, Team, useModel, User } from '../model';
@@ -51,6 +51,45 @@ describeEachDialect('session cascades', (ctx) => {
     await s.commit();
     expect(p.author.id).toBe(p.author.get().id);
     expect(await count(Comment)).toBe(1);
+  });
+
+  test('save: a tree built with parent.children.add() — children read before or after the flush point at the inserted parent', async () => {
+    const [ann, bob] = [Object.assign(new User(), { name: 'ann' }), Object.assign(new User(), { name: 'bob' })];
+    const [a, b] = [Object.assign(new Post(), { title: 'a' }), Object.assign(new Post(), { title: 'b' })];
+    ann.posts.add(a);
+    bob.posts.add(b);
+    const early = b.author; // a Ref made before the flush learns bob's key from it
+    expect(early.id).toBeUndefined();
+    await db.engine.session(async (s) => {
+      s.addAll([ann, bob]);
+      await s.flush();
+    });
+    expect(a.author).toBeInstanceOf(Ref);
+    expect(a.author).toBe(a.author);
+    expect(a.author.id).toBe(ann.id);
+    expect(a.author.get()).toBe(ann);
+    expect(b.author).toBe(early);
+    expect(early.id).toBe(bob.id);
+    const rows = await db.engine.execute(select(table(Post)).orderBy(table(Post).title));
+    expect(rows.map((r) => [r.title, r.authorId])).toEqual([
+      ['a', ann.id],
+      ['b', bob.id],
+    ]);
+  });
+
+  test('save: a failed flush leaves a new tree as it was: the children still point at their parents, which have no key', async () => {
+    const ann = Object.assign(new User(), { name: 'ann' });
+    const a = Object.assign(new Post(), { title: 'a' });
+    const bad = Object.assign(new Post(), { title: null as never });
+    ann.posts.add(a, bad);
+    await using s = db.engine.session();
+    s.add(ann);
+    await expect(s.flush()).rejects.toThrow();
+    await s.rollback();
+    expect(ann.id).toBeUndefined();
+    expect(a.author.get()).toBe(ann);
+    expect(a.author.id).toBeUndefined();
+    expect(await count(User)).toBe(0);
   });
 
   test('without a save cascade, a new object in the relationship is an error naming the fix', async () => {
