@@ -105,9 +105,9 @@ const Stamp = function stamp(target: object): object {
 } as unknown as new (target: object) => object;
 
 class StateSlot extends Stamp {
-  #state: InstanceState;
+  #state: InstanceState | undefined;
 
-  private constructor(target: object, state: InstanceState) {
+  private constructor(target: object, state: InstanceState | undefined) {
     super(target);
     this.#state = state;
   }
@@ -120,11 +120,26 @@ class StateSlot extends Stamp {
     if (#state in target) (target as StateSlot).#state = state;
     else new StateSlot(target, state);
   }
+
+  static reserve(target: object): void {
+    if (!(#state in target)) new StateSlot(target, undefined);
+  }
 }
 
 /** The state of an instance a session knows, or undefined for a plain object. */
 export function stateOf(instance: object): InstanceState | undefined {
   return instance !== null && typeof instance === 'object' ? StateSlot.read(instance) : undefined;
+}
+
+/**
+ * @internal Give an instance its (empty) state field now, with its other private fields: V8
+ * sizes a class's instances by the fields they have while its first few are built, and an
+ * application builds its new objects well before `add` gives them a state. A field added
+ * then lands in a separate property store, one allocation per object (measured on W1: 60
+ * bytes for each of 60k objects, 3.6 MB of the 8.8 MB `addAll` allocated).
+ */
+export function reserveState(instance: object): void {
+  StateSlot.reserve(instance);
 }
 
 /** @internal Tie a state to its instance (replacing an earlier one). */

@@ -1,3 +1,4 @@
+import { reserveState } from '../../identity/instance-state';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 
 /**
@@ -38,6 +39,7 @@ function makeStorage(): Storage {
       super(target);
       this.#values = values;
       this.#refs = undefined;
+      reserveState(target);
     }
 
     static reset(target: object, values: unknown[] | undefined): void {

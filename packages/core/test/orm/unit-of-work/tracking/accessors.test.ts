@@ -43,6 +43,17 @@ describe('accessors', () => {
     expect(s.toObject(a!, { relations: false })).toEqual({ id: 1, name: 'ann', age: 30, version: 1, createdAt: AT, updatedAt: AT });
   });
 
+  test('a new object with values set has no state (its state field is there, empty and invisible) until added', () => {
+    const u = Object.assign(new User(), { name: 'new' });
+    expect(valuesOf(registry.get(User), u)).toBeDefined();
+    expect(stateOf(u)).toBeUndefined();
+    expect(Object.keys(u)).toEqual(['posts']);
+    expect(Object.getOwnPropertySymbols(u)).toEqual([]);
+    s.add(u);
+    expect(stateOf(u)!.status).toBe('pending');
+    expect(u.name).toBe('new');
+  });
+
   test('a hydrated instance’s storage is its snapshot until the first write, which copies it', () => {
     const row = userRow(2);
     const [a] = load<User>(User, [row]);
