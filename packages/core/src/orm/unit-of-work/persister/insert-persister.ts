@@ -3,6 +3,7 @@ import type { ColumnProperty, EntityMetadata, RelationProperty } from '../../met
 import type { InsertChange, PostUpdateChange } from '../change-set';
 import type { FlushContext } from './flush-context';
 import { insertRows } from './insert-rows';
+import { arrayFiller } from '../../../runtime/array-literals';
 import { storageOf } from '../tracking/storage';
 import { columnReaders, type PendingRow, pendingRowOf, primaryKeySlots } from './row-values';
 
@@ -25,9 +26,11 @@ export async function persistInserts(ctx: FlushContext, meta: EntityMetadata, ch
   // next push: one array per row); a group keeps a copy.
   const omitted: number[] = [];
   let nOmitted = 0;
+  // The row's values become the instance's snapshot: a literal, see runtime/array-literals.ts.
+  const blank = arrayFiller(columns.length);
   for (let c = 0; c < changes.length; c++) {
     const change = changes[c]!;
-    const values = new Array<unknown>(columns.length);
+    const values = blank(undefined);
     nOmitted = 0;
     const nulls = nulled.size === 0 ? undefined : nulled.get(change.instance);
     const stored = storage.values(change.instance);

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { MappingError } from '../../../errors/errors';
+import { arrayFiller } from '../../../runtime/array-literals';
 import { stateOf } from '../../identity/instance-state';
 import type { ColumnProperty, EntityMetadata, RelationProperty } from '../../metadata/entity-metadata';
 import { foreignKeyRelations } from '../row-links';
@@ -112,6 +113,8 @@ function columnDescriptor(meta: EntityMetadata, storage: Storage, column: Column
   const same = equalityOf(column.type.kind);
   const width = meta.columns.length;
   const json = column.type.kind === 'json';
+  // A literal, not `new Array(width)`: see runtime/array-literals.ts.
+  const blank = arrayFiller(width);
   const get = json
     ? function get(this: object): unknown {
         const values = storage.values(this);
@@ -132,7 +135,7 @@ function columnDescriptor(meta: EntityMetadata, storage: Storage, column: Column
     set(this: object, value: unknown): void {
       let values = storage.values(this);
       if (values === undefined) {
-        values = new Array<unknown>(width);
+        values = blank(undefined);
         storage.setValues(this, values);
       } else {
         const old = values[slot];
