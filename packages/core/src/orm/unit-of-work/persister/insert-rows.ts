@@ -46,13 +46,14 @@ const TEXT: SqlType = Object.freeze({ kind: 'text' });
 export async function insertRows(ctx: FlushContext, batch: InsertBatch): Promise<ReadBack> {
   const strategy = batch.columns.length === 0 ? 'row' : ctx.plan.insert;
   if (strategy === 'row') return insertOneByOne(ctx, batch);
+  if (strategy === 'values') return insertValues(ctx, batch, Math.max(1, Math.min(ctx.plan.insertRows, Math.floor(ctx.plan.maxParameters / batch.columns.length))));
   const out: ReadBack = [];
-  const per = strategy === 'arrays' ? ctx.plan.arrayRows : Math.max(1, Math.min(ctx.plan.insertRows, Math.floor(ctx.plan.maxParameters / batch.columns.length)));
+  const per = ctx.plan.arrayRows;
   for (let start = 0; start < batch.rows.length; start += per) {
-    // All rows in one statement (PostgreSQL's arrays): no copy, and the read-back is the result.
+    // All rows in one statement (the usual case): no copy, and the read-back is the result.
     const whole = start === 0 && per >= batch.rows.length;
     const chunk = whole ? batch.rows : batch.rows.slice(start, start + per);
-    const back = strategy === 'arrays' ? await insertArrays(ctx, batch, chunk) : await insertValues(ctx, batch, chunk, start);
+    const back = await insertArrays(ctx, batch, chunk);
     if (whole) return back;
     for (let i = 0; i < back.length; i++) out.push(back[i]);
   }
@@ -100,33 +101,49 @@ async function insertOneByOne(ctx: FlushContext, batch: InsertBatch): Promise<Re
   return out;
 }
 
-/** Multi-row VALUES (SQLite, MySQL, MariaDB): keys by RETURNING or from the last insert id. */
-async function insertValues(ctx: FlushContext, batch: InsertBatch, chunk: readonly (readonly unknown[])[], start: number): Promise<ReadBack> {
-  const { columns, returning, generated } = batch;
+/**
+ * Multi-row VALUES (SQLite, MySQL, MariaDB), `per` rows a statement: keys by RETURNING or from
+ * the last insert id. Chunks are read in place (no copy of the rows) into one parameter array
+ * refilled per chunk: each statement is done with it before the next chunk is written. The
+ * read-back is allocated only when something is read back (keys written straight into the
+ * rows through `keyInto` are not).
+ */
+async function insertValues(ctx: FlushContext, batch: InsertBatch, per: number): Promise<ReadBack> {
+  const { columns, returning, generated, rows } = batch;
   const useReturning = readsWithReturning(ctx, batch);
-  const shape = insertShape(ctx.dialect, batch.table, columns, chunk.length, useReturning ? returning : []);
   const encode = encoders(ctx.dialect, columns);
   const width = columns.length;
   const slots = slotsOf(batch);
-  const flat = new Array<unknown>(chunk.length * width);
-  for (let i = 0; i < width; i++) {
-    const e = encode[i]!;
-    const slot = slots[i]!;
-    if (e === passThrough) {
-      for (let r = 0; r < chunk.length; r++) {
-        const v = chunk[r]![slot];
-        flat[r * width + i] = v === undefined ? null : v;
-      }
-    } else for (let r = 0; r < chunk.length; r++) flat[r * width + i] = e(chunk[r]![slot]);
+  let out: ReadBack | undefined;
+  let flat: unknown[] = [];
+  for (let start = 0; start < rows.length; start += per) {
+    const count = Math.min(per, rows.length - start);
+    if (flat.length !== count * width) flat = new Array<unknown>(count * width);
+    for (let i = 0; i < width; i++) {
+      const e = encode[i]!;
+      const slot = slots[i]!;
+      if (e === passThrough) {
+        for (let r = 0; r < count; r++) {
+          const v = rows[start + r]![slot];
+          flat[r * width + i] = v === undefined ? null : v;
+        }
+      } else for (let r = 0; r < count; r++) flat[r * width + i] = e(rows[start + r]![slot]);
+    }
+    const shape = insertShape(ctx.dialect, batch.table, columns, count, useReturning ? returning : []);
+    const result = await ctx.run(shape.bind(flat));
+    let back: ReadBack | undefined;
+    if (useReturning) back = matchReturned(batch, rows.slice(start, start + count), result.rows as ResultRow[]);
+    else if (generated !== undefined) back = await consecutiveKeys(ctx, batch, count, result.lastInsertId, result.rowCount, start);
+    if (back === undefined) continue;
+    out ??= new Array(rows.length);
+    for (let i = 0; i < back.length; i++) out[start + i] = back[i];
   }
-  const result = await ctx.run(shape.bind(flat));
-  if (useReturning) return matchReturned(batch, chunk, result.rows as ResultRow[]);
-  if (generated === undefined) return chunk.map(() => undefined);
-  return consecutiveKeys(ctx, batch, chunk.length, result.lastInsertId, result.rowCount, start);
+  return out ?? [];
 }
 
 /**
- * Keys without RETURNING, from the driver's last insert id and the row count.
+ * Keys without RETURNING, from the driver's last insert id and the row count (undefined when
+ * they went straight into the rows, `keyInto`).
  *
  * MySQL (`first-id`), its documented way: a multi-row INSERT whose row count is known in
  * advance ("simple insert") has its AUTO_INCREMENT values allocated together, so they are
@@ -143,7 +160,7 @@ async function insertValues(ctx: FlushContext, batch: InsertBatch, chunk: readon
  *
  * Both: the affected-row count is checked against the rows sent.
  */
-async function consecutiveKeys(ctx: FlushContext, batch: InsertBatch, count: number, lastId: number | bigint | undefined, affected: number, start: number): Promise<ReadBack> {
+async function consecutiveKeys(ctx: FlushContext, batch: InsertBatch, count: number, lastId: number | bigint | undefined, affected: number, start: number): Promise<ReadBack | undefined> {
   if (lastId === undefined) throw noKey(batch, 'the driver reported no last insert id');
   if (affected !== count) throw noKey(batch, `${count} rows were sent but ${affected} inserted`);
   const fromLast = ctx.plan.insertKeys === 'last-id';
@@ -152,12 +169,12 @@ async function consecutiveKeys(ctx: FlushContext, batch: InsertBatch, count: num
   if (typeof first === 'number' && !Number.isSafeInteger(first + (count - 1) * step)) throw noKey(batch, 'the keys are past 2^53');
   const decode = decoderOf(ctx.dialect, batch.generated!.config.type);
   const width = batch.returning.length;
-  const out: ReadBack = new Array(count);
   const into = width === 1 ? batch.keyInto : undefined;
   if (into !== undefined) {
     for (let i = 0; i < count; i++) (batch.rows[start + i] as unknown[])[into] = decode(typeof first === 'bigint' ? first + BigInt(i * step) : first + i * step);
-    return out;
+    return undefined;
   }
+  const out: ReadBack = new Array(count);
   for (let i = 0; i < count; i++) {
     const key = typeof first === 'bigint' ? first + BigInt(i * step) : first + i * step;
     const back = new Array<unknown>(width);
