@@ -39,7 +39,6 @@ function makeStorage(): Storage {
       super(target);
       this.#values = values;
       this.#refs = undefined;
-      reserveState(target);
     }
 
     static reset(target: object, values: unknown[] | undefined): void {
@@ -55,7 +54,12 @@ function makeStorage(): Storage {
 
     static setValues(target: object, values: unknown[]): void {
       if (#values in target) (target as Slot).#values = values;
-      else new Slot(target, values);
+      else {
+        new Slot(target, values);
+        // A new object's first value: its state field now too (see reserveState). Hydration
+        // (`reset`) attaches the state itself right after.
+        reserveState(target);
+      }
     }
 
     static refs(target: object): unknown {
@@ -63,7 +67,10 @@ function makeStorage(): Storage {
     }
 
     static setRefs(target: object, refs: unknown): void {
-      if (!(#refs in target)) new Slot(target, undefined);
+      if (!(#refs in target)) {
+        new Slot(target, undefined);
+        reserveState(target);
+      }
       (target as Slot).#refs = refs;
     }
   }
