@@ -12,9 +12,9 @@ import { storageOf } from './storage';
  *
  * A new child given a new parent (`user.posts.add(post)` while a tree is built) holds the
  * parent object itself, and its Ref is made on first read: W1 builds 50k posts whose Refs
- * nobody reads before the flush, and 50k Refs (72 bytes each) cost more young-generation
- * copying than everything else the add does (measured: W1 on SQLite −20 to −25 ms). The
- * flush and the cascades look through `peek` and never make one.
+ * nobody reads before the flush, and 50k Refs (72 bytes each, all kept to the end) are
+ * young-generation copying too (measured: W1 on SQLite 3–15 ms less, medians of alternating
+ * runs). The flush and the cascades look through `peek` and never make one.
  */
 export interface ToOneAccess {
   /** The current value: stored, else made from the loaded foreign key (null when NULL); undefined when never set. */
