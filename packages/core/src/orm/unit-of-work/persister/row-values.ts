@@ -76,13 +76,20 @@ const pkSlots = new WeakMap<EntityMetadata, readonly number[]>();
 
 /** Where the primary-key columns sit in `meta.columns`. */
 export function primaryKeySlots(meta: EntityMetadata): readonly number[] {
+  // Called per row by a flush's outcome (60k keys in W1): the last entity's are kept at hand.
+  if (meta === lastPkMeta) return lastPkSlots!;
   let slots = pkSlots.get(meta);
   if (slots === undefined) {
     slots = meta.primaryKey.map((k) => meta.columns.findIndex((c) => c.name === k.name));
     pkSlots.set(meta, slots);
   }
+  lastPkMeta = meta;
+  lastPkSlots = slots;
   return slots;
 }
+
+let lastPkMeta: EntityMetadata | undefined;
+let lastPkSlots: readonly number[] | undefined;
 
 /** Readers of the current value of each of `meta.columns`, built once per entity. */
 export function columnReaders(meta: EntityMetadata): readonly Reader[] {
