@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { ConnectionConfig, Driver, DriverConnection, DriverResult, DriverRowBatch } from '@athanor/core';
-import { ConfigurationError } from '@athanor/core';
-import { compactorFor, compactRows } from './compact-rows';
+import { arrayCopier, ConfigurationError } from '@athanor/core';
+import { compactRows } from './compact-rows';
 import { LruCache } from './statement-cache';
 
 type Statement = Database.Statement<unknown[], unknown[]>;
@@ -150,12 +150,12 @@ export class SqliteConnection implements DriverConnection {
       stmt.raw(true);
       const plan = integerPlan(stmt);
       if (plan.narrow) stmt.safeIntegers(true);
-      entry = { stmt, reader: true, isInsert: false, columns: plan.columns, narrow: plan.narrow, compact: compactorFor(plan.columns.length) };
+      entry = { stmt, reader: true, isInsert: false, columns: plan.columns, narrow: plan.narrow, compact: arrayCopier(plan.columns.length) };
     } else {
       // Writers return no rows; safe integers only make lastInsertRowid exact.
       stmt.safeIntegers(true);
       const isInsert = INSERT_STATEMENT.test(sql) || WITH_INSERT.test(sql);
-      entry = { stmt, reader: false, isInsert, columns: [], narrow: null, compact: compactorFor(0) };
+      entry = { stmt, reader: false, isInsert, columns: [], narrow: null, compact: arrayCopier(0) };
     }
     if (cached) this.cache.set(sql, entry);
     return entry;
@@ -177,7 +177,7 @@ export class SqliteConnection implements DriverConnection {
         const plan = integerPlan(entry.stmt);
         entry.columns = plan.columns;
         entry.narrow = plan.narrow;
-        entry.compact = compactorFor(plan.columns.length);
+        entry.compact = arrayCopier(plan.columns.length);
         entry.stmt.safeIntegers(plan.narrow !== null);
         rows = entry.stmt.all(...args);
       }

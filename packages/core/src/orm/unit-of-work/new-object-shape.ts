@@ -1,3 +1,4 @@
+import { arrayFiller } from '../../runtime/array-literals';
 import { keepExemplar } from '../../runtime/exemplars';
 import { attachState, InstanceState } from '../identity/instance-state';
 import type { EntityMetadata } from '../metadata/entity-metadata';
@@ -24,7 +25,7 @@ export function keepNewObjectShape(meta: EntityMetadata): void {
   try {
     const exemplar = Reflect.construct(cls, []) as object;
     const storage = storageOf(meta);
-    if (storage.values(exemplar) === undefined) storage.setValues(exemplar, new Array<unknown>(meta.columns.length));
+    if (storage.values(exemplar) === undefined) storage.setValues(exemplar, arrayFiller(meta.columns.length)(undefined));
     attachState(exemplar, new InstanceState(meta, undefined, undefined, 'transient'));
     keepExemplar(exemplar);
   } catch {

@@ -1,10 +1,10 @@
 import { InvalidArgumentError } from '../../errors/errors';
 import { identityOf } from '../identity/identity-key';
 import { type InstanceState, stateOf } from '../identity/instance-state';
-import type { EntityClass, EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
+import type { EntityMetadata, RelationProperty } from '../metadata/entity-metadata';
 import { registryOf } from '../metadata/registry';
 import { Collection, setCollectionHooks } from '../relations/collection';
-import { describeKey, Ref, setInstanceKeyReader } from '../relations/ref';
+import { describeKey, Ref, ref, setInstanceKeyReader } from '../relations/ref';
 import { rootOf } from './row-links';
 import { adoptOwnValues, installAccessors, markOurs, setInverseOneDescriptor, setToOneWriter } from './tracking/accessors';
 import { type ChangeTracker, trackerOf } from './tracking/change-tracker';
@@ -94,7 +94,7 @@ export function targetOf(value: Ref<object, unknown> | null | undefined, relatio
 
 /** A Ref to the entity `target`, placed in `holder[property]` (its key as the entity holds it now). */
 function refTo(target: object, holder: object, property: string): Ref<object, unknown> {
-  return new Ref<object, unknown>(target.constructor as EntityClass<object>, keyOfInstance(target), target).bind(holder, property);
+  return ref(target).bind(holder, property);
 }
 
 /** Whether two to-one values designate the same row (or the same new object). */

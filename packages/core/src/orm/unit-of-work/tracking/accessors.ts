@@ -210,7 +210,7 @@ export function writeQuietly(instance: object, property: string, value: unknown)
   const storage = lastStorage!;
   let values = storage.values(instance);
   if (values === undefined) {
-    values = new Array<unknown>(meta.columns.length);
+    values = arrayFiller(meta.columns.length)(undefined);
     storage.setValues(instance, values);
   } else if (values === state.snapshot) {
     values = values.slice();
