@@ -13,7 +13,8 @@ import { toOneAccess } from './to-one';
 /**
  * Accessors on each entity class's prototype, one per mapped column property and per owning
  * to-one relationship, installed from the metadata the first time a session meets the class
- * (hydration or `add`). Values live in the instance's storage (see storage.ts); a write that
+ * (hydration or `add`), one of its instances creates a Collection, or a class related to it
+ * is installed. Values live in the instance's storage (see storage.ts); a write that
  * changes a value of a persistent instance is reported to its session's unit of work as it
  * happens, so a flush visits the changed objects only.
  *
@@ -74,6 +75,9 @@ export function installAccessors(meta: EntityMetadata): void {
     Object.defineProperty(proto, INSPECT, { value: inspectMethod, writable: true, configurable: true, enumerable: false });
   }
   installed.add(meta);
+  // The classes it relates to as well: `post.author = user` keeps `user.posts` in step only if
+  // Post's setter exists, and a class without collections is met by no Collection's creation.
+  for (const relation of meta.relations) installAccessors(relation.target);
 }
 
 /** Whether the accessors of `meta` are installed. */
