@@ -92,6 +92,8 @@ export type { AutoflushOption } from './session/session-options';
 export type { BeginOptions as SessionBeginOptions } from './unit-of-work/session-transactions';
 export { toObject } from './unit-of-work/tracking/serialize';
 export type { ToObjectOptions } from './unit-of-work/tracking/serialize';
+export { create } from './unit-of-work/tracking/create-entity';
+export type { CreateData } from './unit-of-work/tracking/create-entity';
 export { installAccessors } from './unit-of-work/tracking/accessors';
 
 // ---- Session events, entity lifecycle hooks and listeners by class, bulk operations ----

@@ -10,6 +10,7 @@ import type { EntityClass } from '../metadata/entity-metadata';
 import { emitSessionEvent, type FlushEventContext, type SessionEvent, sessionEvents } from '../unit-of-work/session-events';
 import { keyOfInstance } from '../unit-of-work/relationship-sync';
 import { type ToObjectOptions, toObject } from '../unit-of-work/tracking/serialize';
+import { type CreateData, create } from '../unit-of-work/tracking/create-entity';
 import { Session } from './session';
 
 /**
@@ -19,6 +20,8 @@ import { Session } from './session';
  */
 declare module './session' {
   interface Session {
+    /** `add(create(entity, data))`: a new object with `data`'s property values, added to the session (see `create`). */
+    create<E extends object>(entity: new () => E, data?: CreateData<E>): E;
     /** Add a new object (and what it reaches through `save` cascades): inserted at the next flush. Returns it. */
     add<T extends object>(instance: T): T;
     addAll(instances: Iterable<object>): void;
@@ -96,6 +99,13 @@ declare module './session' {
 }
 
 const proto = Session.prototype;
+
+proto.create = function createAndAdd(this: Session, entity: new () => object, data?: Record<string, unknown>): object {
+  this.assertWritable('create()');
+  const instance = create(entity, data);
+  this.unitOfWork.add(instance);
+  return instance;
+} as Session['create'];
 
 proto.add = function add<T extends object>(this: Session, instance: T): T {
   this.assertWritable('add()');

@@ -32,8 +32,8 @@ describe('relationship sync before any session has met the classes', () => {
     const early = new Member();
     const team = Object.assign(new Team(), { name: 'red' });
     const late = Object.assign(new Member(), { name: 'ann' });
-    late.team = team as never;
-    early.team = team as never;
+    late.team = team as unknown as Ref<Team>;
+    early.team = team as unknown as Ref<Team>;
     expect(team.members.getItems()).toEqual([late, early]);
     expect(late.team).toBeInstanceOf(Ref);
     expect(late.team!.get()).toBe(team);
@@ -46,7 +46,7 @@ describe('relationship sync before any session has met the classes', () => {
     void new Team(); // installs Team, Member, and Badge (reached through Member)
     const member = new Member();
     const badge = new Badge();
-    member.badge = badge as never;
+    member.badge = badge as unknown as Ref<Badge>;
     expect(badge.holder).toBeInstanceOf(Ref);
     expect(badge.holder!.get()).toBe(member);
   });
