@@ -1,4 +1,5 @@
-import { reserveState } from '../../identity/instance-state';
+import { type InstanceState, setStateStamper, StateField } from '../../identity/instance-state';
+import { MappingError } from '../../../errors/errors';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 
 /**
@@ -24,28 +25,34 @@ export interface Storage {
   setValues(target: object, values: unknown[]): void;
   refs(target: object): unknown;
   setRefs(target: object, refs: unknown): void;
+  /** Stamp `target`, which has no storage yet, with its fields and `state` (see attachState). */
+  stampState(target: object, state: InstanceState): void;
 }
 
-const Stamp = function stamp(target: object): object {
-  return target;
-} as unknown as new (target: object) => object;
-
-function makeStorage(): Storage {
-  class Slot extends Stamp {
+function makeStorage(meta: EntityMetadata): Storage {
+  // The state field comes from the base (identity/instance-state.ts): one stamp gives an object
+  // all three fields, at its first value (or when hydration makes it, or a session takes it).
+  class Slot extends StateField {
     #values: unknown[] | undefined;
     #refs: unknown;
 
-    private constructor(target: object, values: unknown[] | undefined) {
-      super(target);
+    private constructor(target: object, values: unknown[] | undefined, state: InstanceState | undefined) {
+      super(target, state);
       this.#values = values;
       this.#refs = undefined;
+    }
+
+    /** The first stamp of `target` (it has none of this class's fields). */
+    static stamp(target: object, values: unknown[] | undefined, state: InstanceState | undefined): void {
+      if (StateField.has(target)) throw usedAsAnother(meta, target);
+      new Slot(target, values, state);
     }
 
     static reset(target: object, values: unknown[] | undefined): void {
       if (#values in target) {
         (target as Slot).#values = values;
         (target as Slot).#refs = undefined;
-      } else new Slot(target, values);
+      } else Slot.stamp(target, values, undefined);
     }
 
     static values(target: object): unknown[] | undefined {
@@ -54,12 +61,7 @@ function makeStorage(): Storage {
 
     static setValues(target: object, values: unknown[]): void {
       if (#values in target) (target as Slot).#values = values;
-      else {
-        new Slot(target, values);
-        // A new object's first value: its state field now too (see reserveState). Hydration
-        // (`reset`) attaches the state itself right after.
-        reserveState(target);
-      }
+      else Slot.stamp(target, values, undefined);
     }
 
     static refs(target: object): unknown {
@@ -67,10 +69,7 @@ function makeStorage(): Storage {
     }
 
     static setRefs(target: object, refs: unknown): void {
-      if (!(#refs in target)) {
-        new Slot(target, undefined);
-        reserveState(target);
-      }
+      if (!(#refs in target)) Slot.stamp(target, undefined, undefined);
       (target as Slot).#refs = refs;
     }
   }
@@ -80,7 +79,15 @@ function makeStorage(): Storage {
     setValues: (t, v) => Slot.setValues(t, v),
     refs: (t) => Slot.refs(t),
     setRefs: (t, r) => Slot.setRefs(t, r),
+    stampState: (t, s) => Slot.stamp(t, undefined, s),
   };
+}
+
+/** An object already stamped by another entity class's storage: mapped as two entities. */
+function usedAsAnother(meta: EntityMetadata, target: object): MappingError {
+  return new MappingError(
+    `A ${target.constructor?.name ?? 'object'} is used as a ${meta.name} entity, but it was first used as an entity of another class: an object is one entity, of the class it was made with.`,
+  );
 }
 
 const storages = new WeakMap<EntityMetadata, Storage>();
@@ -89,11 +96,13 @@ const storages = new WeakMap<EntityMetadata, Storage>();
 export function storageOf(meta: EntityMetadata): Storage {
   let s = storages.get(meta);
   if (s === undefined) {
-    s = makeStorage();
+    s = makeStorage(meta);
     storages.set(meta, s);
   }
   return s;
 }
+
+setStateStamper((instance, state) => storageOf(state.meta).stampState(instance, state));
 
 /** The current column values of an instance (aligned with `meta.columns`), if it has storage. */
 export function valuesOf(meta: EntityMetadata, instance: object): unknown[] | undefined {

@@ -54,6 +54,19 @@ describe('accessors', () => {
     expect(u.name).toBe('new');
   });
 
+  test('an object added before any value gets its storage with its state; one used as two entity classes is refused', () => {
+    const u = s.add(new User());
+    expect(stateOf(u)!.status).toBe('pending');
+    expect(valuesOf(registry.get(User), u)).toBeUndefined();
+    u.name = 'late';
+    expect(valuesOf(registry.get(User), u)![1]).toBe('late');
+    expect(stateOf(u)!.status).toBe('pending');
+    // Its prototype swapped for another entity's: that class's setter cannot give it a second set of fields.
+    const p = Object.setPrototypeOf(Object.assign(new User(), { name: 'x' }), Post.prototype) as Post;
+    expect(() => (p.title = 't')).toThrow(MappingError);
+    expect(() => (p.title = 't')).toThrow(/is used as a Post entity, but it was first used as an entity of another class/);
+  });
+
   test('a hydrated instance’s storage is its snapshot until the first write, which copies it', () => {
     const row = userRow(2);
     const [a] = load<User>(User, [row]);
