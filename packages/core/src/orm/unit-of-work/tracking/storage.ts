@@ -52,7 +52,8 @@ function makeStorage(meta: EntityMetadata): Storage {
       if (#values in target) {
         (target as Slot).#values = values;
         (target as Slot).#refs = undefined;
-      } else Slot.stamp(target, values, undefined);
+        // Hydration's objects are made for this class a moment before: no other class's fields to look for.
+      } else new Slot(target, values, undefined);
     }
 
     static values(target: object): unknown[] | undefined {
