@@ -3,7 +3,7 @@ import { InvalidArgumentError, MappingError } from '../../errors/errors';
 import type { IdentityMap } from '../identity/identity-map';
 import { type IdentityKey, identityOf, isPlainKeyColumn } from '../identity/identity-key';
 import { keepExemplar } from '../../runtime/exemplars';
-import { attachState, InstanceState, type SessionLink, stateOf } from '../identity/instance-state';
+import { attachState, InstanceState, type SessionLink, stateIfMade, stateOf } from '../identity/instance-state';
 import type { EntityMetadata } from '../metadata/entity-metadata';
 import { type ClassShape, classShape } from './class-shape';
 
@@ -65,6 +65,8 @@ export class Hydrator {
     const fresh = unique && ids.size === 0;
     const single = this.single;
     const session = target.session;
+    // One class, no hooks: states are made when asked for (see LoadedGroup).
+    const loaded = single !== undefined && single.afterLoad.length === 0 ? single.meta : undefined;
     try {
       for (let i = 0; i < n; i++) {
         const r = rows[i]!;
@@ -74,7 +76,7 @@ export class Hydrator {
         if (!fresh) {
           const held = ids.lookup(key);
           if (held !== undefined) {
-            const state = stateOf(held);
+            const state = stateIfMade(held);
             if (state !== undefined && state.expired) this.reload(held, state, r);
             out[i] = held;
             continue;
@@ -85,6 +87,11 @@ export class Hydrator {
         // The snapshot is the instance's storage too (copied on its first write).
         const values = shape.snapshot(r);
         const o = shape.create(values);
+        if (loaded !== undefined) {
+          ids.addLoaded(key, o, loaded, session);
+          out[i] = o;
+          continue;
+        }
         const state = new InstanceState(shape.meta, key, values, 'persistent');
         state.session = session;
         ids.add(key, o, state);

@@ -1,7 +1,7 @@
 import type { EntityMetadata } from '../metadata/entity-metadata';
 import type { IdentityKey } from './identity-key';
 import { keepExemplar } from '../../runtime/exemplars';
-import { attachState, type InstanceState, stateOf } from './instance-state';
+import { attachLoaded, attachState, type InstanceState, LoadedGroup, type SessionLink, stateOf } from './instance-state';
 
 /**
  * One session's identity map: one object per row. Unchanged objects are held weakly once they
@@ -65,6 +65,8 @@ export class EntityIdentities {
   open: GroupInfo | undefined = undefined;
   /** @internal */
   openArray: Group | undefined = undefined;
+  /** @internal What `addLoaded` gives the objects it places in the open group (dropped by `settle`: it holds the group). */
+  loaded: LoadedGroup | undefined = undefined;
 
   constructor(
     readonly root: EntityMetadata,
@@ -93,6 +95,26 @@ export class EntityIdentities {
     state.group = group;
     state.index = index;
     attachState(instance, state);
+  }
+
+  /**
+   * `add` for a hydrated entity of `meta` (no single-table hierarchy), without a state: its
+   * state is made when it is asked for (see LoadedGroup).
+   */
+  addLoaded(key: IdentityKey, instance: object, meta: EntityMetadata, session: SessionLink): void {
+    let info = this.open;
+    let group = this.openArray;
+    if (info === undefined || group === undefined || info.keys.length === GROUP_SIZE) {
+      group = this.map.openGroupFor(this);
+      info = this.open!;
+    }
+    const index = info.keys.length;
+    group[index] = instance;
+    info.keys.push(key);
+    if (info.indexed === index) this.unindexed[this.unindexedCount++] = info;
+    let loaded = this.loaded;
+    if (loaded === undefined || loaded.group !== group || loaded.session !== session || loaded.meta !== meta) this.loaded = loaded = new LoadedGroup(meta, session, group, info.keys);
+    attachLoaded(instance, loaded);
   }
 
   /** @internal The encoded slot (group number × 64 + index) of a key. */
@@ -242,6 +264,7 @@ export class IdentityMap {
     const holding = this.holding;
     for (let i = 0; i < this.holdingCount; i++) {
       holding[i]!.openArray = undefined;
+      holding[i]!.loaded = undefined;
       holding[i] = undefined;
     }
     this.holdingCount = 0;

@@ -113,14 +113,14 @@ const Stamp = function stamp(target: object): object {
  * session takes the object (a separate property store per object otherwise, measured on W1).
  */
 export class StateField extends Stamp {
-  #state: InstanceState | undefined;
+  #state: InstanceState | LoadedGroup | undefined;
 
   protected constructor(target: object, state: InstanceState | undefined) {
     super(target);
     this.#state = state;
   }
 
-  static read(target: object): InstanceState | undefined {
+  static read(target: object): InstanceState | LoadedGroup | undefined {
     return #state in target ? (target as StateField).#state : undefined;
   }
 
@@ -130,7 +130,7 @@ export class StateField extends Stamp {
   }
 
   /** Replace the state of an object stamped already; false when it is not. */
-  static replace(target: object, state: InstanceState): boolean {
+  static replace(target: object, state: InstanceState | LoadedGroup): boolean {
     if (!(#state in target)) return false;
     (target as StateField).#state = state;
     return true;
@@ -145,9 +145,65 @@ export function setStateStamper(stamp: (instance: object, state: InstanceState) 
   stampFields = stamp;
 }
 
+/**
+ * @internal What the entities one query placed in one identity-map group share: their class,
+ * session, group and keys. A hydrated entity's state field holds this until something asks for
+ * its state, which is made then (`stateOf`), as it would have been at hydration: a read of 50k
+ * rows that nothing changes makes no states (72 bytes each, all alive to the end of the read,
+ * which the young-generation collections copy).
+ */
+export class LoadedGroup {
+  constructor(
+    readonly meta: EntityMetadata,
+    readonly session: SessionLink,
+    readonly group: (object | undefined)[],
+    readonly keys: readonly IdentityKey[],
+  ) {}
+}
+
+/** A hydrated entity's loaded values (its storage's), set by tracking/storage.ts. */
+let loadedValues: ((meta: EntityMetadata, instance: object) => unknown[] | undefined) | undefined;
+
+/** @internal */
+export function setLoadedValues(read: (meta: EntityMetadata, instance: object) => unknown[] | undefined): void {
+  loadedValues = read;
+}
+
+/**
+ * The state of an entity of a LoadedGroup: its values are still those it was loaded with, since
+ * every write asks for the state (and so makes it) before it changes them.
+ */
+function stateFromGroup(instance: object, loaded: LoadedGroup): InstanceState {
+  const index = loaded.group.indexOf(instance);
+  // A group's slot is cleared only through a state (identity-map remove): a member without one is still in it.
+  if (index < 0 || loadedValues === undefined) throw new Error(`Athanor: a loaded ${loaded.meta.name} is missing from its identity-map group.`);
+  const state = new InstanceState(loaded.meta, loaded.keys[index], loadedValues(loaded.meta, instance), 'persistent');
+  state.session = loaded.session;
+  state.group = loaded.group;
+  state.index = index;
+  StateField.replace(instance, state);
+  return state;
+}
+
 /** The state of an instance a session knows, or undefined for a plain object. */
 export function stateOf(instance: object): InstanceState | undefined {
-  return instance !== null && typeof instance === 'object' ? StateField.read(instance) : undefined;
+  if (instance === null || typeof instance !== 'object') return undefined;
+  const state = StateField.read(instance);
+  return state instanceof LoadedGroup ? stateFromGroup(instance, state) : state;
+}
+
+/**
+ * @internal The state an instance has been given, without making one for a loaded entity (whose
+ * state would be persistent and not expired: expiring one makes its state first).
+ */
+export function stateIfMade(instance: object): InstanceState | undefined {
+  const state = StateField.read(instance);
+  return state instanceof LoadedGroup ? undefined : state;
+}
+
+/** @internal Mark a hydrated entity as a member of a LoadedGroup (its state made on demand). */
+export function attachLoaded(instance: object, loaded: LoadedGroup): void {
+  if (!StateField.replace(instance, loaded)) throw new Error('Athanor: attachLoaded() on an object without storage.');
 }
 
 /** @internal Tie a state to its instance (replacing an earlier one). */
@@ -159,3 +215,5 @@ export function attachState(instance: object, state: InstanceState): void {
 
 // See runtime/exemplars.ts: the states hydration makes share this one's hidden class.
 keepExemplar(new InstanceState({} as EntityMetadata, 0, [], 'persistent')).session = { isClosed: false };
+// The same for the groups of loaded entities (their class is embedded in hydration's and stateOf's code).
+keepExemplar(new LoadedGroup({} as EntityMetadata, { isClosed: false }, [], []));

@@ -1,4 +1,4 @@
-import { type InstanceState, setStateStamper, StateField } from '../../identity/instance-state';
+import { type InstanceState, setLoadedValues, setStateStamper, StateField } from '../../identity/instance-state';
 import { MappingError } from '../../../errors/errors';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 
@@ -104,6 +104,7 @@ export function storageOf(meta: EntityMetadata): Storage {
 }
 
 setStateStamper((instance, state) => storageOf(state.meta).stampState(instance, state));
+setLoadedValues((meta, instance) => storageOf(meta).values(instance));
 
 /** The current column values of an instance (aligned with `meta.columns`), if it has storage. */
 export function valuesOf(meta: EntityMetadata, instance: object): unknown[] | undefined {
