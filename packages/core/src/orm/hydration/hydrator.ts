@@ -19,7 +19,9 @@ export interface HydrationTarget {
  * one entity (or single-table hierarchy), through a session's identity map: a row whose
  * object the session already holds yields that object as it is (its current values are not
  * overwritten), unless it was expired, in which case it is refreshed from the row. New
- * instances get a state with the row as their loaded snapshot, and `@AfterLoad` hooks run.
+ * instances have the row as their loaded snapshot; their state is made at once (key reads,
+ * hierarchies, classes with `@AfterLoad` hooks, which then run) or when first asked for (see
+ * LoadedGroup).
  * Built once per layout; nothing is looked up by name per row.
  */
 export class Hydrator {

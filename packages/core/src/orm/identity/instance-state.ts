@@ -26,7 +26,8 @@ const MAX_INDEX = (1 << 20) - 1;
 /**
  * What a session knows about one entity instance: its mapping, identity, the values it was
  * loaded (or last flushed) with, and where the identity map holds it. The unit of work reads
- * and extends this; one object per instance, created by hydration or by `add`.
+ * and extends this; one object per instance, created by `add`, by hydration, or (for the
+ * entities a query loads) the first time `stateOf` is asked for it (see LoadedGroup).
  */
 export class InstanceState {
   /** The concrete class's metadata (a single-table subclass's own, not the root's). */
