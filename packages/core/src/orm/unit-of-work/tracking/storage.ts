@@ -95,13 +95,20 @@ const storages = new WeakMap<EntityMetadata, Storage>();
 
 /** The storage of one entity class (a single-table subclass has its own). */
 export function storageOf(meta: EntityMetadata): Storage {
+  // Asked per object on some paths (a loaded entity's state made on its first write): the last one is kept at hand.
+  if (meta === lastMeta) return lastStorage!;
   let s = storages.get(meta);
   if (s === undefined) {
     s = makeStorage(meta);
     storages.set(meta, s);
   }
+  lastMeta = meta;
+  lastStorage = s;
   return s;
 }
+
+let lastMeta: EntityMetadata | undefined;
+let lastStorage: Storage | undefined;
 
 setStateStamper((instance, state) => storageOf(state.meta).stampState(instance, state));
 setLoadedValues((meta, instance) => storageOf(meta).values(instance));
